@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+// swdd — block-level disk imaging for Linux. See README.md and DESIGN (../shared/DESIGN.md).
+import PackageDescription
+
+let package = Package(
+    name: "swdd",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "swdd", targets: ["swdd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C the Swift importer cannot see: O_DIRECT, copy_file_range, splice, SEEK_DATA, BLK* ioctls.
+        .target(name: "CLinuxShims", cSettings: [.define("_GNU_SOURCE")]),
+        .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+
+        .target(name: "SwddSystem", dependencies: ["CLinuxShims"]),
+        .target(name: "SwddEngine", dependencies: ["SwddSystem"]),
+        .target(name: "SwddDD", dependencies: ["SwddEngine", "SwddSystem"]),
+        .target(name: "SwddDisks", dependencies: ["SwddSystem", "CBlkid"]),
+        .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
+        .target(name: "SwddCLI", dependencies: [
+            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddBench",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),
+
+        .testTarget(name: "SwddSystemTests", dependencies: ["SwddSystem"]),
+        .testTarget(name: "SwddEngineTests", dependencies: ["SwddEngine", "SwddSystem"]),
+        .testTarget(name: "SwddDDTests", dependencies: ["SwddDD"]),
+        .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
+        // Runs the built swdd binary next to GNU dd, fdisk, zstd and bmaptool on the same inputs.
+        .testTarget(name: "ReferenceTests", dependencies: ["swdd"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+// SwddBench: module under construction in this session; see DESIGN §2.

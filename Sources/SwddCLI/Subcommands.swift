@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// The subcommand half of the command line (`swdd list`, `swdd bench`, …), parsed by
+/// ArgumentParser. dd operands never reach it: `SwddCommandLine` routes by the first argument.
+struct SwddSubcommands: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "swdd",
+        abstract: "Copy, image, list and measure disks.",
+        version: SwddVersion.string,
+        subcommands: subcommandTypes
+    )
+
+    /// Every subcommand; dispatch checks a first argument against their names.
+    static let subcommandTypes: [ParsableCommand.Type] = [ListCommand.self]
+
+    static var names: Set<String> {
+        Set(subcommandTypes.map { $0._commandName })
+    }
+}
+
+public enum SwddVersion {
+    public static let string = "0.1.0"
+}

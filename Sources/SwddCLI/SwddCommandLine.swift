@@ -1,0 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Entry point: a first argument naming a subcommand goes to ArgumentParser; anything else
+/// (dd operands, `--help`, `--version`, or nothing) is dd mode, parsed by hand so that errors
+/// and exit codes match GNU dd.
+public enum SwddCommandLine {
+    public static func main() -> Never {
+        let arguments = CommandLine.arguments
+        if arguments.count > 1, SwddSubcommands.names.contains(arguments[1]) {
+            SwddSubcommands.main(Array(arguments.dropFirst()))
+            exit(0)
+        }
+        exit(0)
+    }
+}

@@ -1,0 +1,1 @@
+// SwddDD: module under construction in this session; see DESIGN §2.

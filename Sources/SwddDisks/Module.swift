@@ -1,0 +1,1 @@
+// SwddDisks: module under construction in this session; see DESIGN §2.

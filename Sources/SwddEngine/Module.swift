@@ -1,0 +1,1 @@
+// SwddEngine: module under construction in this session; see DESIGN §2.

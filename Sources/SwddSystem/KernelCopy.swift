@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxShims
+
+/// The kernel's own copy paths. Each call is capped because the kernel caps them anyway
+/// (MAX_RW_COUNT, 0x7ffff000) and a smaller slice keeps progress and signals responsive.
+public enum KernelCopy {
+    public static let maximumSlice = 0x7ffff000
+
+    /// The C function is `copy_file_range`: file to file inside the kernel (reflinks where the
+    /// filesystem can). Returns bytes copied; 0 at end of input. Throws EXDEV/EINVAL/ENOSYS/
+    /// EOPNOTSUPP when the pair is unsupported, so callers fall back to read/write.
+    public static func copyFileRange(from input: FileDescriptor, at inputOffset: inout Int64,
+                                     to output: FileDescriptor, at outputOffset: inout Int64,
+                                     count: Int) throws(SystemError) -> Int {
+        while true {
+            let n = swdd_copy_file_range(input.rawValue, &inputOffset, output.rawValue, &outputOffset,
+                                         min(count, maximumSlice), 0)
+            if n >= 0 { return n }
+            if errno != EINTR { throw SystemError.current("copy_file_range", path: input.path) }
+        }
+    }
+
+    /// Whether a `copy_file_range` failure means "not for this pair of files" rather than an I/O error.
+    public static func isUnsupported(_ error: SystemError) -> Bool {
+        [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF, ETXTBSY, EPERM].contains(error.code)
+    }
+}

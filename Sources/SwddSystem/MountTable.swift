@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Which block devices are in use by the system: mounted (`/proc/self/mountinfo`), active swap
+/// (`/proc/swaps`), or holding a mounted partition. Mechanism only: the CLI decides to refuse.
+public struct MountTable: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public var major: UInt32
+        public var minor: UInt32
+        public var mountPoint: String
+        public var source: String
+    }
+
+    public var entries: [Entry]
+    public var swapDevices: [String]
+
+    public init(entries: [Entry], swapDevices: [String]) {
+        self.entries = entries
+        self.swapDevices = swapDevices
+    }
+
+    /// Reads the current table. Missing /proc files give an empty table (nothing known mounted).
+    public static func current() -> MountTable {
+        MountTable(entries: parseMountInfo(readText("/proc/self/mountinfo") ?? ""),
+                   swapDevices: parseSwaps(readText("/proc/swaps") ?? ""))
+    }
+
+    /// mountinfo lines: `ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL…] - FSTYPE SOURCE SUPER`.
+    public static func parseMountInfo(_ text: String) -> [Entry] {
+        text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 5 else { return nil }
+            let numbers = fields[2].split(separator: ":")
+            guard numbers.count == 2, let major = UInt32(numbers[0]), let minor = UInt32(numbers[1]) else { return nil }
+            var source = ""
+            if let dash = fields.firstIndex(of: "-"), dash + 2 < fields.count { source = unescape(String(fields[dash + 2])) }
+            return Entry(major: major, minor: minor, mountPoint: unescape(String(fields[4])), source: source)
+        }
+    }
+
+    public static func parseSwaps(_ text: String) -> [String] {
+        text.split(separator: "\n").dropFirst().compactMap { line in
+            line.split(separator: " ", omittingEmptySubsequences: true).first.map { unescape(String($0)) }
+        }
+    }
+
+    /// Why the device `major:minor` (a whole disk or a partition) is busy, or nil when it is not:
+    /// mounted itself, one of its partitions mounted, or used as swap.
+    public func usage(ofDeviceMajor major: UInt32, minor: UInt32, path: String) -> String? {
+        var devices = [(major, minor)]
+        devices += Self.partitions(ofMajor: major, minor: minor)
+        for (maj, min) in devices {
+            if let entry = entries.first(where: { $0.major == maj && $0.minor == min }) {
+                return "mounted on \(entry.mountPoint)"
+            }
+        }
+        let canonical = Self.canonicalPath(path)
+        if swapDevices.contains(where: { Self.canonicalPath($0) == canonical }) { return "in use as swap" }
+        return nil
+    }
+
+    /// Partition numbers of a whole disk, from `/sys/dev/block/MAJ:MIN/*/dev`.
+    static func partitions(ofMajor major: UInt32, minor: UInt32) -> [(UInt32, UInt32)] {
+        let base = "/sys/dev/block/\(major):\(minor)"
+        guard let dir = opendir(base) else { return [] }
+        defer { closedir(dir) }
+        var result: [(UInt32, UInt32)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard !name.hasPrefix("."), access("\(base)/\(name)/partition", F_OK) == 0,
+                  let dev = readText("\(base)/\(name)/dev") else { continue }
+            let parts = dev.trimmingNewline().split(separator: ":")
+            if parts.count == 2, let maj = UInt32(parts[0]), let min = UInt32(parts[1]) { result.append((maj, min)) }
+        }
+        return result
+    }
+
+    static func canonicalPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// mountinfo escapes space, tab, newline and backslash as octal `\ooo`.
+    static func unescape(_ field: String) -> String {
+        guard field.contains("\\") else { return field }
+        var bytes: [UInt8] = []
+        var utf8 = Array(field.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "\\"), utf8.count >= 3,
+               let value = UInt8(String(decoding: utf8.prefix(3), as: UTF8.self), radix: 8) {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(3)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Reads a small text file (procfs, sysfs) whole; nil if it cannot be opened.
+public func readText(_ path: String) -> String? {
+    guard let fd = try? FileDescriptor.open(path, flags: [.readOnly, .closeOnExec]) else { return nil }
+    defer { try? fd.close() }
+    var data: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 16384)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { (try? fd.read(into: $0)) ?? 0 }
+        if n <= 0 { break }  // 0 is end of file; an error ends the read with what we have
+        data.append(contentsOf: chunk[0..<n])
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+extension String {
+    func trimmingNewline() -> Substring {
+        var s = self[...]
+        while s.last == "\n" || s.last == " " { s = s.dropLast() }
+        return s
+    }
+}

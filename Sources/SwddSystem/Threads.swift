@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A dedicated OS thread for blocking I/O. The engine never runs blocking reads and writes on
+/// Swift's cooperative pool, whose few threads a stuck `read` on a pipe would starve.
+public final class IOThread: @unchecked Sendable {
+    private var handle = pthread_t()
+    private let body: @Sendable () -> Void
+
+    private init(body: @escaping @Sendable () -> Void) { self.body = body }
+
+    /// Starts `body` on a new thread. Returns nil if the system refused to create one.
+    public static func start(_ body: @escaping @Sendable () -> Void) -> IOThread? {
+        let thread = IOThread(body: body)
+        let context = Unmanaged.passRetained(thread).toOpaque()
+        let rc = pthread_create(&thread.handle, nil, { raw in
+            let thread = Unmanaged<IOThread>.fromOpaque(raw!).takeRetainedValue()
+            thread.body()
+            return nil
+        }, context)
+        if rc != 0 {
+            Unmanaged<IOThread>.fromOpaque(context).release()
+            return nil
+        }
+        return thread
+    }
+
+    /// Waits for the thread to finish.
+    public func join() { pthread_join(handle, nil) }
+
+    /// Lets the thread finish on its own; the process may exit while it is blocked in a syscall.
+    public func detach() { pthread_detach(handle) }
+}
+
+/// A monotonic clock in nanoseconds (`CLOCK_MONOTONIC`), for rates and progress timing.
+public enum MonotonicClock {
+    public static func now() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}

@@ -1,0 +1,3 @@
+import SwddCLI
+
+SwddCommandLine.main()
