@@ -7,6 +7,9 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "swdd", targets: ["swdd"]),
+        // Libraries for the Benchmarks package (and for embedding the engine).
+        .library(name: "SwddSystem", targets: ["SwddSystem"]),
+        .library(name: "SwddEngine", targets: ["SwddEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

@@ -14,4 +14,11 @@ public enum SwddCommandLine {
         }
         exit(0)
     }
+
+    /// The name messages start with: argv[0] exactly as invoked, as GNU tools print it, so a
+    /// `dd` symlink to swdd says `dd: …` (and `/usr/bin/dd: …` when run by that path).
+    static func programName(_ argv0: String?) -> String {
+        guard let argv0, !argv0.isEmpty else { return "swdd" }
+        return argv0
+    }
 }

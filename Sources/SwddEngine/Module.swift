@@ -1,1 +1,0 @@
-// SwddEngine: module under construction in this session; see DESIGN §2.

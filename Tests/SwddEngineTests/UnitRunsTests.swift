@@ -1,0 +1,33 @@
+import Testing
+@testable import SwddEngine
+
+@Suite struct UnitRunsTests {
+    @Test func mergesAlikeUnitsIntoRuns() {
+        var runs = UnitRuns()
+        runs.append(length: 512, count: 3, isFull: true)
+        runs.append(length: 512, isFull: true)
+        runs.append(length: 100, isFull: false)
+        #expect(runs.runs.count == 2)
+        #expect(runs.unitCount == 5)
+        #expect(runs.fullCount == 4)
+        #expect(runs.partialCount == 1)
+        #expect(runs.totalBytes == 4 * 512 + 100)
+    }
+
+    @Test func unitsCoveredStopsInsideAUnit() {
+        let runs = UnitRuns([.init(length: 512, repeatCount: 4, isFull: true), .init(length: 7, repeatCount: 1, isFull: false)])
+        let (complete, started) = runs.unitsCovered(byBytes: 1100)
+        #expect(complete.unitCount == 2)
+        #expect(started == .init(length: 512, repeatCount: 1, isFull: true))
+        let all = runs.unitsCovered(byBytes: 4 * 512 + 7)
+        #expect(all.complete == runs)
+        #expect(all.startedIncomplete == nil)
+    }
+
+    @Test func forEachUnitVisitsOffsetsInOrder() {
+        let runs = UnitRuns([.init(length: 3, repeatCount: 2, isFull: true), .init(length: 1, repeatCount: 1, isFull: false)])
+        var seen: [Int] = []
+        runs.forEachUnit { offset, length, _ in seen.append(offset); seen.append(length) }
+        #expect(seen == [0, 3, 3, 3, 6, 1])
+    }
+}
