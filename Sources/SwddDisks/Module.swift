@@ -1,1 +1,0 @@
-// SwddDisks: module under construction in this session; see DESIGN §2.
