@@ -12,7 +12,7 @@ public enum SwddCommandLine {
             SwddSubcommands.main(Array(arguments.dropFirst()))
             exit(0)
         }
-        exit(0)
+        DDMode.run(Array(arguments.dropFirst()), program: programName(arguments.first))
     }
 
     /// The name messages start with: argv[0] exactly as invoked, as GNU tools print it, so a

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwddDD
+import SwddSystem
+
+/// dd mode: GNU dd's command line, parsed by hand (`DDCommandLine`) so messages and exit
+/// codes match it, then run on the engine (`DDCopy`).
+enum DDMode {
+    static func run(_ arguments: [String], program: String) -> Never {
+        let locale = QuotingLocale.adoptEnvironmentLocale()
+        let invocation: DDInvocation
+        do {
+            invocation = try DDCommandLine.parse(arguments, locale: locale, posixlyCorrect: getenv("POSIXLY_CORRECT") != nil)
+        } catch {
+            for warning in error.warnings { writeStandardError("\(program): \(warning)\n") }
+            writeStandardError("\(program): \(error.message)\n")
+            if error.tryHelp { writeStandardError(DDUsageError.tryHelpLine(program: program) + "\n") }
+            exit(1)
+        }
+        switch invocation {
+        case .help:
+            writeStandardOutput(DDHelp.text(programName: program) + extraHelp(program: program))
+            exit(0)
+        case .version:
+            writeStandardOutput(DDHelp.versionText(version: SwddVersion.string))
+            exit(0)
+        case .copy(let settings, let warnings):
+            for warning in warnings { writeStandardError("\(program): \(warning)\n") }
+            // Safety beyond dd (policy lives here): a busy block device needs force=yes.
+            exit(DDCopy.run(settings, program: program, locale: locale, protectBusyDevices: !settings.force))
+        }
+    }
+
+    /// Invoked as `dd`, help stays GNU's byte for byte; invoked as swdd, it also names the
+    /// extension operands and the subcommands.
+    private static func extraHelp(program: String) -> String {
+        guard !(program == "dd" || program.hasSuffix("/dd")) else { return "" }
+        return "\n" + DDHelp.extensionsText + """
+
+        Subcommands (see '\(program) SUBCOMMAND --help'):
+          list      list disks and images like fdisk -l
+          bench     measure a device's or file's throughput
+
+        """
+    }
+}
+
+func writeStandardOutput(_ text: String) { writeAll(fd: 1, text) }
+func writeStandardError(_ text: String) { writeAll(fd: 2, text) }
+
+private func writeAll(fd: Int32, _ text: String) {
+    var text = text
+    text.withUTF8 { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwddEngine
+import SwddSystem
+
+/// dd's two-buffer path (GNU's C_TWOBUFS): converts the input stream (translation tables,
+/// swab, block/unblock) and re-blocks it into output records of `obs` bytes, which it hands
+/// to the writer. Stateful across chunks exactly where GNU is: the byte swab holds back, the
+/// column of block/unblock, and the partly filled output block.
+final class DDConverter {
+    private enum Layout { case simple, block, unblock }
+
+    private let writer: DDWriter
+    private let counters: DDCounters
+    private let obs: Int
+    private let layout: Layout
+    private let translation: [UInt8]?
+    private let swab: Bool
+    private let cbs: Int
+    private let newline: UInt8
+    private let space: UInt8
+    /// The output block being filled (GNU's obuf), `fill` bytes used (GNU's oc).
+    private let buffer: AlignedBuffer
+    private var fill = 0
+    /// Output-stream position of `buffer[0]`; with length-preserving conversions it equals the
+    /// input-stream position, which lets a write failure be traced back to the records read.
+    private var bufferStreamStart: Int64 = 0
+    private var swabScratch: AlignedBuffer?
+    private var savedByte: UInt8?
+    private var column = 0
+    private var pendingSpaces = 0
+
+    /// A write failure, with the output-stream position where the failed record ends when the
+    /// conversion preserves lengths (so the consumer can tell how many input records dd read).
+    struct Failure: Error {
+        var failure: DDWriter.Failure
+        var failedRecordStreamEnd: Int64?
+    }
+
+    init?(settings: DDSettings, writer: DDWriter, counters: DDCounters, capacity: Int, alignment: Int) {
+        self.writer = writer
+        self.counters = counters
+        self.obs = settings.outputBlockSize
+        let conversions = settings.conversions
+        self.cbs = settings.conversionBlockSize
+        if conversions.contains(.block) && cbs > 0 { layout = .block }
+        else if conversions.contains(.unblock) && cbs > 0 { layout = .unblock }
+        else { layout = .simple }
+        self.translation = settings.translation
+        self.swab = conversions.contains(.swab)
+        self.newline = settings.newlineCharacter
+        self.space = settings.spaceCharacter
+        // A whole number of output blocks, so full flushes are whole records.
+        let blocks = max(1, capacity / obs)
+        guard let buffer = AlignedBuffer(capacity: blocks * obs, alignment: alignment) else { return nil }
+        self.buffer = buffer
+    }
+
+    private var preservesLength: Bool { layout == .simple }
+
+    /// Converts and queues for output the bytes of one input chunk.
+    func process(_ chunk: Chunk, streamStart: Int64) throws(Failure) {
+        var pointer = UnsafeMutableRawPointer(chunk.base)
+        var count = chunk.count
+        if let translation {
+            // The chunk is ours until it returns to the pool, so translate in place.
+            let bytes = pointer.assumingMemoryBound(to: UInt8.self)
+            translation.withUnsafeBufferPointer { table in
+                for i in 0..<count { bytes[i] = table[Int(bytes[i])] }
+            }
+        }
+        if swab {
+            guard let swapped = swapPairs(pointer, count: count) else { return }
+            pointer = swapped.pointer
+            count = swapped.count
+        }
+        switch layout {
+        case .simple: try copySimple(pointer, count: count, streamStart: streamStart)
+        case .block: try copyWithBlock(pointer, count: count)
+        case .unblock: try copyWithUnblock(pointer, count: count)
+        }
+        try flushWholeBlocks()
+    }
+
+    /// End of input: GNU's tail of dd_copy — the swab byte held back, the padding of an
+    /// unterminated block line, the newline after unblocked output, then the last short record.
+    func finish() throws(Failure) {
+        if let byte = savedByte {
+            savedByte = nil
+            var b = byte
+            switch layout {
+            case .simple: try copySimple(&b, count: 1, streamStart: nil)
+            case .block: try copyWithBlock(&b, count: 1)
+            case .unblock: try copyWithUnblock(&b, count: 1)
+            }
+        }
+        if layout == .block && column > 0 {
+            for _ in column..<max(column, cbs) { try put(space) }
+        }
+        if layout == .unblock && column > 0 {
+            try put(newline)
+        }
+        try flushWholeBlocks()
+        if fill > 0 {
+            var units = UnitRuns()
+            units.append(length: fill, isFull: false)
+            try emit(buffer.base, units: units)
+            fill = 0
+        }
+    }
+
+    // MARK: - Conversions
+
+    /// Byte-pair swap over the whole stream; an odd byte waits for its partner in the next
+    /// chunk (GNU keeps it in saved_char), so the result does not depend on read sizes.
+    private func swapPairs(_ source: UnsafeMutableRawPointer, count: Int) -> (pointer: UnsafeMutableRawPointer, count: Int)? {
+        guard count > 0 else { return nil }
+        if swabScratch == nil || swabScratch!.capacity < count + 2 {
+            swabScratch = AlignedBuffer(capacity: count + 2, alignment: 64)
+        }
+        guard let scratch = swabScratch else { return nil }
+        let input = source.assumingMemoryBound(to: UInt8.self)
+        let out = scratch.base.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        var o = 0
+        if let saved = savedByte {
+            out[0] = input[0]
+            out[1] = saved
+            i = 1
+            o = 2
+            savedByte = nil
+        }
+        while i + 1 < count {
+            out[o] = input[i + 1]
+            out[o + 1] = input[i]
+            i += 2
+            o += 2
+        }
+        if i < count { savedByte = input[i] }
+        return (scratch.base, o)
+    }
+
+    /// No reformatting: whole output blocks go straight from the input chunk when nothing is
+    /// pending (no copy), the rest is gathered in the output buffer.
+    private func copySimple(_ source: UnsafeRawPointer, count: Int, streamStart: Int64?) throws(Failure) {
+        var offset = 0
+        if fill == 0, count >= obs, let streamStart {
+            let whole = (count / obs) * obs
+            var units = UnitRuns()
+            units.append(length: obs, count: whole / obs, isFull: true)
+            do {
+                try writer.write(source, units: units)
+            } catch {
+                throw Failure(failure: error, failedRecordStreamEnd: streamStart + Int64(error.failedUnitEnd))
+            }
+            offset = whole
+            bufferStreamStart = streamStart + Int64(whole)
+        } else if fill == 0, let streamStart {
+            bufferStreamStart = streamStart
+        }
+        while offset < count {
+            let room = buffer.capacity - fill
+            let n = min(room, count - offset)
+            (buffer.base + fill).copyMemory(from: source + offset, byteCount: n)
+            fill += n
+            offset += n
+            if fill == buffer.capacity { try flushWholeBlocks() }
+        }
+    }
+
+    /// conv=block: newline-terminated lines become cbs-byte records padded with spaces;
+    /// longer lines are truncated and counted.
+    private func copyWithBlock(_ source: UnsafeRawPointer, count: Int) throws(Failure) {
+        let bytes = source.assumingMemoryBound(to: UInt8.self)
+        var truncated: UInt64 = 0
+        defer { if truncated > 0 { counters.update { $0.truncatedRecords += truncated } } }
+        for i in 0..<count {
+            let c = bytes[i]
+            if c == newline {
+                if column < cbs { for _ in column..<cbs { try put(space) } }
+                column = 0
+            } else {
+                if column == cbs { truncated += 1 } else if column < cbs { try put(c) }
+                column += 1
+            }
+        }
+    }
+
+    /// conv=unblock: cbs-byte records lose their trailing spaces and gain a newline.
+    private func copyWithUnblock(_ source: UnsafeRawPointer, count: Int) throws(Failure) {
+        let bytes = source.assumingMemoryBound(to: UInt8.self)
+        var i = 0
+        while i < count {
+            let c = bytes[i]
+            if column >= cbs {
+                // End of a record: drop its pending spaces and revisit this byte.
+                column = 0
+                pendingSpaces = 0
+                try put(newline)
+                continue
+            }
+            column += 1
+            if c == space {
+                pendingSpaces += 1
+            } else {
+                while pendingSpaces > 0 { try put(space); pendingSpaces -= 1 }
+                try put(c)
+            }
+            i += 1
+        }
+    }
+
+    @inline(__always)
+    private func put(_ byte: UInt8) throws(Failure) {
+        buffer.base.storeBytes(of: byte, toByteOffset: fill, as: UInt8.self)
+        fill += 1
+        if fill == buffer.capacity { try flushWholeBlocks() }
+    }
+
+    /// Writes every complete output block gathered so far and keeps the short remainder.
+    private func flushWholeBlocks() throws(Failure) {
+        let blocks = fill / obs
+        guard blocks > 0 else { return }
+        var units = UnitRuns()
+        units.append(length: obs, count: blocks, isFull: true)
+        try emit(buffer.base, units: units)
+        let rest = fill - blocks * obs
+        if rest > 0 { buffer.base.copyMemory(from: buffer.base + blocks * obs, byteCount: rest) }
+        fill = rest
+        bufferStreamStart += Int64(blocks * obs)
+    }
+
+    private func emit(_ pointer: UnsafeRawPointer, units: UnitRuns) throws(Failure) {
+        do {
+            try writer.write(pointer, units: units)
+        } catch {
+            let end = preservesLength ? bufferStreamStart + Int64(error.failedUnitEnd) : nil
+            throw Failure(failure: error, failedRecordStreamEnd: end)
+        }
+    }
+}

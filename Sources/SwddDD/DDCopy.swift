@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwddEngine
+import SwddSystem
+
+/// dd mode end to end: open, skip/seek, copy (kernel path or the engine's pipeline), the
+/// final flush and sync, statistics and the exit status — GNU dd 9.1's main and dd_copy.
+public enum DDCopy {
+    /// Target size of a pipeline chunk. Large enough that syscalls are rare, small enough to
+    /// stay in cache while the writer consumes it.
+    static let targetChunkSize = 1 << 20
+    static let chunkCount = 4
+
+    /// Runs the copy and returns the exit status. `protectBusyDevices` is the CLI's policy:
+    /// refuse to write to a block device that is mounted or held by another process.
+    public static func run(_ settings: DDSettings, program: String, locale: QuotingLocale, protectBusyDevices: Bool) -> Int32 {
+        let counters = DDCounters()
+        let reporter = DDReporter(program: program, status: settings.status, counters: counters, locale: locale)
+        installSignalHandling(reporter)
+        do {
+            let input = try DDEndpoints.openInput(settings, locale: locale)
+            let output = try DDEndpoints.openOutput(settings, protectBusyDevices: protectBusyDevices, locale: locale)
+            if settings.status == .progress { startProgressThread(reporter) }
+            let status = try copy(settings, input: input, output: output, reporter: reporter, counters: counters)
+            closeBoth(input, output, reporter: reporter)
+            reporter.printStatistics()
+            return status
+        } catch {
+            if !error.message.isEmpty { reporter.diagnose(error.message) }
+            if error.printsStatistics { reporter.printStatistics() }
+            return 1
+        }
+    }
+
+    /// SIGUSR1 prints statistics and the copy goes on; SIGINT prints them and the process dies
+    /// of SIGINT (GNU ignores SIGUSR1 when POSIXLY_CORRECT is set, and leaves an ignored SIGINT).
+    static func installSignalHandling(_ reporter: DDReporter) {
+        var signals: [Int32] = []
+        if getenv("POSIXLY_CORRECT") == nil { signals.append(SIGUSR1) }
+        if !SignalWatcher.isIgnored(SIGINT) { signals.append(SIGINT) }
+        guard !signals.isEmpty else { return }
+        SignalWatcher.block(signals)
+        SignalWatcher.start(signals) { signal in
+            reporter.printStatistics()
+            if signal == SIGINT { SignalWatcher.terminate(with: SIGINT) }
+        }
+    }
+
+    static func startProgressThread(_ reporter: DDReporter) {
+        IOThread.start {
+            while true {
+                sleep(1)
+                reporter.printProgress()
+            }
+        }?.detach()
+    }
+
+    private static func closeBoth(_ input: DDEndpoint, _ output: DDEndpoint, reporter: DDReporter) {
+        // Closing reports delayed write errors (NFS); GNU treats them as fatal.
+        if input.descriptor.rawValue > 2 { try? input.descriptor.close() }
+        if output.descriptor.rawValue > 2 { try? output.descriptor.close() }
+    }
+
+    static func copy(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint,
+                     reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
+        let inputStart = (try? input.descriptor.seek(offset: 0, from: .current)) ?? -1
+        let skip = try DDPositioning.skipInput(input, settings: settings, startOffset: inputStart, reporter: reporter)
+        if skip.fellShort && settings.status != .none {
+            reporter.diagnose(DDMessages.cannotSkipToSpecifiedOffset(input.name, locale: reporter.locale))
+        }
+        let outputPosition = try DDPositioning.seekOutput(output, settings: settings, locale: reporter.locale)
+        if settings.maxRecords == 0 && settings.maxBytes == 0 { return 0 }
+
+        var recordsAlreadyRead: UInt64 = 0
+        if DDKernelCopy.isEligible(settings, input: input, output: output) {
+            let kernel = DDKernelCopy(settings: settings, input: input, output: output, counters: counters)
+            guard let left = kernel.run() else {
+                return try finishOutput(settings, output: output, writer: nil, reporter: reporter, status: 0)
+            }
+            recordsAlreadyRead = left
+        }
+        return try runPipeline(settings, input: input, skip: skip, output: output,
+                               outputPosition: (try? output.descriptor.seek(offset: 0, from: .current)) ?? outputPosition,
+                               recordsAlreadyRead: recordsAlreadyRead, reporter: reporter, counters: counters)
+    }
+
+    private static func runPipeline(_ settings: DDSettings, input: DDEndpoint, skip: DDPositioning.InputSkip, output: DDEndpoint,
+                                    outputPosition: Int64, recordsAlreadyRead: UInt64,
+                                    reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
+        let ibs = settings.inputBlockSize
+        let obs = settings.outputBlockSize
+        let alignment = max(4096, sectorSize(input), sectorSize(output))
+        // O_DIRECT rejects unaligned sizes; batching could make a bad size happen to align, so
+        // keep GNU's exact request sizes there and let the kernel give GNU's error.
+        let readsBatched = input.status.kind.readsAreFull
+            && !(settings.inputFlags.contains(.direct) && ibs % sectorSize(input, fallback: 512) != 0)
+        let writesBatched = (output.status.kind == .regular || output.status.kind == .blockDevice)
+            && !(settings.outputFlags.contains(.direct) && obs % sectorSize(output, fallback: 512) != 0)
+
+        let pool: ChunkPool
+        do {
+            pool = try ChunkPool(chunkCount: chunkCount, chunkSize: chunkSize(ibs: ibs, obs: obs), alignment: alignment)
+        } catch {
+            throw DDFatalError(message: DDMessages.memoryExhaustedByInputBuffer(size: ibs), printsStatistics: false)
+        }
+        let reader = DDReader(input: input.descriptor, name: input.name, settings: settings, reporter: reporter,
+                              batched: readsBatched, startOffset: skip.offset, seekable: skip.offset >= 0,
+                              recordsAlreadyRead: recordsAlreadyRead,
+                              skipsHoles: settings.conversions.contains(.sparse) && input.status.kind == .regular
+                                && !settings.conversions.contains(.block) && !settings.conversions.contains(.unblock),
+                              inputSize: input.status.size, previousRead: skip.lastRead)
+        let writer = DDWriter(output: output.descriptor, settings: settings, counters: counters,
+                              batched: writesBatched, position: outputPosition)
+        var converter: DDConverter?
+        if settings.conversions.contains(.twoBuffers) {
+            converter = DDConverter(settings: settings, writer: writer, counters: counters,
+                                    capacity: max(obs, pool.chunkSize), alignment: alignment)
+            if converter == nil { throw DDFatalError(message: DDMessages.memoryExhaustedByOutputBuffer(size: obs), printsStatistics: false) }
+        }
+        let sink = DDSink(writer: writer, converter: converter, counters: counters) { failure in
+            if let failure { reporter.diagnose(DDMessages.errorReading(input.name, reason: failure.reason, locale: reporter.locale)) }
+        }
+        do {
+            try Pipeline(pool: pool, source: reader, sink: sink).run()
+        } catch let outcome as DDSink.Outcome {
+            switch outcome {
+            case .writeFailed(let error, let oneBuffer):
+                let message = oneBuffer ? DDMessages.errorWriting(output.name, reason: error.reason, locale: reporter.locale)
+                                        : DDMessages.writingTo(output.name, reason: error.reason, locale: reporter.locale)
+                throw DDFatalError(message: message, printsStatistics: true)
+            }
+        } catch {
+            throw DDFatalError(message: "\(error)", printsStatistics: true)
+        }
+        let status: Int32 = sink.inputFailed ? 1 : 0
+        return try finishOutput(settings, output: output, writer: writer, reporter: reporter, status: status)
+    }
+
+    /// GNU's end of dd_copy: extend a file whose last blocks were skipped by conv=sparse, then
+    /// fdatasync/fsync as asked (or as O_DIRECT's short last write requires).
+    private static func finishOutput(_ settings: DDSettings, output: DDEndpoint, writer: DDWriter?,
+                                     reporter: DDReporter, status: Int32) throws(DDFatalError) -> Int32 {
+        var status = status
+        let fd = output.descriptor
+        if let writer, writer.finalOpWasSeek, output.status.kind == .regular,
+           let position = try? fd.seek(offset: 0, from: .current), let current = try? fd.status(), current.size < position {
+            do {
+                try fd.truncate(to: position)
+            } catch {
+                throw DDFatalError(message: DDMessages.failedToTruncate(size: position, path: output.name, reason: error.reason, locale: reporter.locale),
+                                   printsStatistics: true)
+            }
+        }
+        var wantsFsync = settings.conversions.contains(.fsync) || (writer?.needsSyncAtEnd ?? false)
+        if settings.conversions.contains(.fdatasync) {
+            do {
+                try fd.syncData()
+            } catch {
+                if error.code != ENOSYS && error.code != EINVAL {
+                    reporter.diagnose(DDMessages.fdatasyncFailed(output.name, reason: error.reason, locale: reporter.locale))
+                    status = 1
+                }
+                wantsFsync = true
+            }
+        }
+        if wantsFsync {
+            do {
+                try fd.sync()
+            } catch {
+                throw DDFatalError(message: DDMessages.fsyncFailed(output.name, reason: error.reason, locale: reporter.locale), printsStatistics: true)
+            }
+        }
+        return status
+    }
+
+    static func sectorSize(_ endpoint: DDEndpoint, fallback: Int = 0) -> Int {
+        guard endpoint.status.kind == .blockDevice,
+              let geometry = try? BlockDeviceGeometry.of(endpoint.descriptor) else { return fallback }
+        return geometry.logicalSectorSize
+    }
+
+    /// A whole number of input records (the reader's unit) and, when cheap, of output
+    /// records too, so whole output blocks pass through without copying.
+    static func chunkSize(ibs: Int, obs: Int) -> Int {
+        let both = Int(lcm(Int64(ibs), Int64(obs)))
+        let unit = both <= 8 << 20 ? both : ibs
+        return max(unit, (targetChunkSize / unit) * unit)
+    }
+}

@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwddSystem
+
+/// A failure that ends dd before or outside the copy: the message (without the program name)
+/// and whether the statistics are printed after it, as GNU's `quit` does and `die` does not.
+struct DDFatalError: Error {
+    var message: String
+    var printsStatistics: Bool
+}
+
+/// One side of the copy: the descriptor, the name GNU uses in messages (nil = standard
+/// input/output) and what it refers to.
+struct DDEndpoint {
+    var descriptor: FileDescriptor
+    var name: String?
+    var status: FileStatus
+}
+
+/// Opening input and output the way GNU dd 9.1 does: same flags, same truncation rules, same
+/// messages. One addition, swdd's safety rule: a block device that is mounted, used as swap or
+/// held open exclusively is not opened for writing unless the caller allows it.
+enum DDEndpoints {
+    static func openFlags(_ flags: DDFlags) -> OpenFlags {
+        var result: OpenFlags = []
+        if flags.contains(.append) { result.insert(.append) }
+        if flags.contains(.direct) { result.insert(.direct) }
+        if flags.contains(.directory) { result.insert(.directory) }
+        if flags.contains(.dsync) { result.insert(.dataSync) }
+        if flags.contains(.sync) { result.insert(.sync) }
+        if flags.contains(.nonblock) { result.insert(.nonBlocking) }
+        if flags.contains(.noatime) { result.insert(.noAccessTime) }
+        if flags.contains(.noctty) { result.insert(.noControllingTerminal) }
+        if flags.contains(.nofollow) { result.insert(.noFollow) }
+        return result
+    }
+
+    static func openInput(_ settings: DDSettings, locale: QuotingLocale) throws(DDFatalError) -> DDEndpoint {
+        var flags = openFlags(settings.inputFlags)
+        if flags.contains(.dataSync) || flags.contains(.sync) { flags.insert(.readSync) }
+        let descriptor: FileDescriptor
+        if let path = settings.inputPath {
+            do {
+                descriptor = try FileDescriptor.open(path, flags: flags)
+            } catch {
+                throw DDFatalError(message: DDMessages.failedToOpen(path, reason: error.reason, locale: locale), printsStatistics: false)
+            }
+        } else {
+            descriptor = .standardInput
+            try addFlags(flags, to: descriptor, name: nil, isInput: true, locale: locale)
+        }
+        let st = try status(of: descriptor, name: settings.inputPath, isInput: true, locale: locale)
+        return DDEndpoint(descriptor: descriptor, name: settings.inputPath, status: st)
+    }
+
+    /// - Parameter protectBusyDevices: refuse a block device in use (mounted, swap, or held
+    ///   exclusively by another opener), checked with the mount table and an `O_EXCL` open.
+    static func openOutput(_ settings: DDSettings, protectBusyDevices: Bool, locale: QuotingLocale) throws(DDFatalError) -> DDEndpoint {
+        let flags = openFlags(settings.outputFlags)
+        guard let path = settings.outputPath else {
+            let descriptor = FileDescriptor.standardOutput
+            try addFlags(flags, to: descriptor, name: nil, isInput: false, locale: locale)
+            let st = try status(of: descriptor, name: nil, isInput: false, locale: locale)
+            if protectBusyDevices, st.kind == .blockDevice,
+               let usage = MountTable.current().usage(ofDeviceMajor: st.representedMajor, minor: st.representedMinor, path: "/dev/stdout") {
+                throw refusal(nil, usage)
+            }
+            return DDEndpoint(descriptor: descriptor, name: nil, status: st)
+        }
+        let conversions = settings.conversions
+        var options = flags
+        if !conversions.contains(.nocreat) { options.insert(.create) }
+        if conversions.contains(.excl) { options.insert(.exclusive) }
+        // GNU truncates at open unless seek= keeps a prefix (then it ftruncates below) or notrunc.
+        if settings.seekRecords == 0 && !conversions.contains(.notrunc) { options.insert(.truncate) }
+
+        if protectBusyDevices, !conversions.contains(.excl), let existing = statPath(path), existing.kind == .blockDevice {
+            if let usage = MountTable.current().usage(ofDeviceMajor: existing.representedMajor, minor: existing.representedMinor, path: path) {
+                throw refusal(path, usage)
+            }
+            // O_EXCL on a block device (without O_CREAT) claims it: EBUSY if another holds it.
+            options.remove(.create)
+            options.insert(.exclusive)
+        }
+
+        let descriptor: FileDescriptor
+        do {
+            descriptor = try openOutputDescriptor(path, options: options, wantsRead: settings.seekRecords != 0)
+        } catch {
+            if error.code == EBUSY && options.contains(.exclusive) && !conversions.contains(.excl) {
+                throw refusal(path, "in use by another process")
+            }
+            throw DDFatalError(message: DDMessages.failedToOpen(path, reason: error.reason, locale: locale), printsStatistics: false)
+        }
+        let st = try status(of: descriptor, name: path, isInput: false, locale: locale)
+
+        if settings.seekRecords != 0 && !conversions.contains(.notrunc) {
+            guard let size = settings.seekOffset else {
+                throw DDFatalError(message: DDMessages.offsetTooLarge(seekRecords: settings.seekRecords, outputBlockSize: settings.outputBlockSize),
+                                   printsStatistics: false)
+            }
+            do {
+                try descriptor.truncate(to: size)
+            } catch {
+                // POSIX defines ftruncate only for these; devices may refuse it harmlessly.
+                if st.kind == .regular || st.kind == .directory {
+                    throw DDFatalError(message: DDMessages.failedToTruncate(size: size, path: path, reason: error.reason, locale: locale),
+                                       printsStatistics: false)
+                }
+            }
+        }
+        return DDEndpoint(descriptor: descriptor, name: path, status: st)
+    }
+
+    /// GNU opens with read access too when seek= may need to read past existing data, falling
+    /// back to write-only when that is refused.
+    private static func openOutputDescriptor(_ path: String, options: OpenFlags, wantsRead: Bool) throws(SystemError) -> FileDescriptor {
+        if wantsRead, let fd = try? FileDescriptor.open(path, flags: options.union(.readWrite), mode: 0o666) {
+            return fd
+        }
+        return try FileDescriptor.open(path, flags: options.union(.writeOnly), mode: 0o666)
+    }
+
+    /// swdd's own message: the device, why it is busy, and the operand that overrides.
+    private static func refusal(_ path: String?, _ usage: String) -> DDFatalError {
+        let name = path.map { "'\($0)'" } ?? "'standard output'"
+        return DDFatalError(message: "refusing to write to block device \(name): \(usage) (use force=yes to override)",
+                            printsStatistics: false)
+    }
+
+    private static func statPath(_ path: String) -> FileStatus? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return FileStatus(st)
+    }
+
+    private static func status(of descriptor: FileDescriptor, name: String?, isInput: Bool, locale: QuotingLocale) throws(DDFatalError) -> FileStatus {
+        do {
+            return try descriptor.status()
+        } catch {
+            throw DDFatalError(message: DDMessages.cannotFstat(name, isInput: isInput, reason: error.reason, locale: locale), printsStatistics: false)
+        }
+    }
+
+    /// GNU's set_fd_flags, for standard input/output given without if=/of=.
+    private static func addFlags(_ flags: OpenFlags, to descriptor: FileDescriptor, name: String?, isInput: Bool, locale: QuotingLocale) throws(DDFatalError) {
+        let wanted = flags.subtracting([.noControllingTerminal, .noFollow])
+        guard !wanted.isEmpty else { return }
+        do throws(SystemError) {
+            let old = try descriptor.statusFlags()
+            var new = old.union(wanted)
+            guard new != old else { return }
+            if new.contains(.directory) {
+                if (try descriptor.status()).kind != .directory { throw SystemError("fcntl", code: ENOTDIR) }
+                new.remove(.directory)
+            }
+            if new != old { try descriptor.setStatusFlags(new) }
+        } catch {
+            throw DDFatalError(message: DDMessages.settingFlags(name, isInput: isInput, reason: error.reason, locale: locale), printsStatistics: false)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import SwddSystem
+
+/// The zero-copy path for a plain file-to-file dd: `copy_file_range` moves the data inside
+/// the kernel (sharing extents on filesystems with reflinks). Used only where it cannot change
+/// what dd would produce: regular files on both sides, no conversion or padding, no direct or
+/// nocache I/O, and an input range without holes (dd's output is dense; a reflink of a hole
+/// would not be). Records are counted as dd would have counted the same bytes.
+struct DDKernelCopy {
+    let settings: DDSettings
+    let input: DDEndpoint
+    let output: DDEndpoint
+    let counters: DDCounters
+
+    /// Whether the settings and file kinds allow the kernel path at all.
+    static func isEligible(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint) -> Bool {
+        let blockers: DDConversions = [.ascii, .ebcdic, .ibm, .block, .unblock, .lcase, .ucase, .swab, .sync, .sparse]
+        let flagBlockers: DDFlags = [.direct, .nocache, .append]
+        return input.status.kind == .regular && output.status.kind == .regular
+            && settings.translation == nil
+            && settings.conversions.isDisjoint(with: blockers)
+            && settings.inputFlags.isDisjoint(with: flagBlockers)
+            && settings.outputFlags.isDisjoint(with: flagBlockers)
+            && !(input.status.device == output.status.device && input.status.inode == output.status.inode)
+    }
+
+    /// Copies what it can. Returns the records already read when it leaves the rest to the
+    /// pipeline (nil when it finished), with both file offsets on a record boundary.
+    func run() -> UInt64? {
+        let ibs = Int64(settings.inputBlockSize)
+        let obs = Int64(settings.outputBlockSize)
+        let fdIn = input.descriptor
+        let fdOut = output.descriptor
+        guard let inStart = try? fdIn.seek(offset: 0, from: .current),
+              let outStart = try? fdOut.seek(offset: 0, from: .current) else { return 0 }
+        // How much dd would read: count= records (and count_bytes' extra bytes), or to EOF.
+        var limit = Int64.max
+        if settings.maxRecords != UInt64.max {
+            let (product, overflow) = settings.maxRecords.multipliedReportingOverflow(by: UInt64(ibs))
+            if !overflow && product + settings.maxBytes < UInt64(Int64.max) { limit = Int64(product + settings.maxBytes) }
+        }
+        let end = min(input.status.size, limit == Int64.max ? Int64.max : inStart + limit)
+        guard end > inStart else { return 0 }
+        // Holes would stay holes under a reflink: leave those files to the dense pipeline.
+        if let extent = try? fdIn.nextDataExtent(from: inStart, limit: end), extent.offset != inStart || extent.end < end {
+            try? fdIn.seek(offset: inStart, from: .start)
+            return 0
+        }
+        try? fdIn.seek(offset: inStart, from: .start)
+
+        // Slices are whole multiples of both block sizes so a stop falls on a record boundary.
+        let unit = lcm(ibs, obs) <= 8 << 20 ? lcm(ibs, obs) : ibs
+        let slice = max(unit, (Int64(16 << 20) / unit) * unit)
+        var inOffset = inStart
+        var outOffset = outStart
+        var copied: Int64 = 0
+        var counted: Int64 = 0
+        while inOffset < end {
+            let want = Int(min(slice, end - inOffset))
+            let n: Int
+            do {
+                n = try KernelCopy.copyFileRange(from: fdIn, at: &inOffset, to: fdOut, at: &outOffset, count: want)
+            } catch {
+                break  // unsupported pair or an I/O error: the pipeline redoes the rest and reports
+            }
+            if n == 0 { break }
+            copied += Int64(n)
+            let whole = (copied / unit) * unit
+            if whole > counted {
+                countRecords(fromBytes: counted, toBytes: whole)
+                counted = whole
+            }
+            if n < want { break }
+        }
+        let whole = counted
+        if inStart + copied >= end && copied == end - inStart {
+            // Done: count the final short record (if any) and leave the offsets where dd would.
+            countRecords(fromBytes: counted, toBytes: copied, final: true)
+            try? fdIn.seek(offset: inStart + copied, from: .start)
+            try? fdOut.seek(offset: outStart + copied, from: .start)
+            return nil
+        }
+        // Hand the rest to the pipeline from the last whole unit; it re-reads any tail.
+        try? fdIn.seek(offset: inStart + whole, from: .start)
+        try? fdOut.seek(offset: outStart + whole, from: .start)
+        return UInt64(whole / ibs)
+    }
+
+    /// Counts records for the bytes between two stream positions (whole units unless final).
+    private func countRecords(fromBytes start: Int64, toBytes end: Int64, final: Bool = false) {
+        guard end > start || final else { return }
+        let ibs = Int64(settings.inputBlockSize)
+        let obs = Int64(settings.outputBlockSize)
+        func split(_ size: Int64, _ block: Int64) -> (full: UInt64, partial: UInt64) {
+            (UInt64(size / block), final && size % block != 0 ? 1 : 0)
+        }
+        let before = split(start, ibs)
+        let after = split(end, ibs)
+        let outBlock = settings.conversions.contains(.twoBuffers) ? obs : ibs
+        let outBefore = split(start, outBlock)
+        let outAfter = split(end, outBlock)
+        counters.update {
+            $0.recordsInFull += after.full - before.full
+            $0.recordsInPartial += after.partial
+            $0.recordsOutFull += outAfter.full - outBefore.full
+            $0.recordsOutPartial += outAfter.partial
+            $0.bytesCopied += UInt64(end - start)
+        }
+    }
+}
+
+func gcd(_ a: Int64, _ b: Int64) -> Int64 { b == 0 ? a : gcd(b, a % b) }
+func lcm(_ a: Int64, _ b: Int64) -> Int64 { a / gcd(a, b) * b }

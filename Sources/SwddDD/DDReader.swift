@@ -1,0 +1,284 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwddEngine
+import SwddSystem
+
+/// dd's input side as a pipeline source: reads records of `ibs`, honouring count, fullblock,
+/// sync padding, noerror and the partial-read warning, and records each read in the chunk's
+/// units so the consumer can count `N+M records in` exactly as GNU dd would.
+///
+/// Regular files and block devices return full reads until end of file, so in `batched` mode
+/// one large read stands for many records (the counts come out the same); pipes, terminals and
+/// character devices are read one record at a time, because their partial reads are visible.
+final class DDReader: ChunkSource {
+    private let input: FileDescriptor
+    private let name: String?
+    private let settings: DDSettings
+    private let reporter: DDReporter
+    private let batched: Bool
+    private let blockSize: Int
+    private let padByte: UInt8
+    /// Records still to read before `finalBytes` (count=); UInt64.max means unlimited.
+    private var recordsLeft: UInt64
+    /// Bytes of the last, short read that count_bytes asks for after the records.
+    private var finalBytes: UInt64
+    /// Size of the previous read when it was short (GNU's partread / prev_nread).
+    private var previousShortRead = 0
+    private var previousRead = 0
+    private var warnPartialRead: Bool
+    /// Bytes consumed from the start of the input (skip included), for noerror's re-seek.
+    private var offset: Int64
+    private var seekable: Bool
+    private var pendingError: SystemError?
+    private var finished = false
+    /// conv=sparse on a regular file: holes are not read but stood in by NULs (the writer seeks
+    /// over them); `inputSize` bounds the extent lookups.
+    private let skipsHoles: Bool
+    private let inputSize: Int64
+    /// Start of the record-aligned stretch of hole ahead, when known: reads stop there.
+    private var holeAhead: (start: Int64, end: Int64)?
+
+    init(input: FileDescriptor, name: String?, settings: DDSettings, reporter: DDReporter,
+         batched: Bool, startOffset: Int64, seekable: Bool, recordsAlreadyRead: UInt64 = 0,
+         skipsHoles: Bool = false, inputSize: Int64 = 0, previousRead: Int = 0) {
+        self.previousRead = previousRead
+        self.skipsHoles = skipsHoles && batched && startOffset >= 0
+        self.inputSize = inputSize
+        self.input = input
+        self.name = name
+        self.settings = settings
+        self.reporter = reporter
+        self.batched = batched
+        self.blockSize = settings.inputBlockSize
+        let usesSpaces = settings.conversions.contains(.block) || settings.conversions.contains(.unblock)
+        self.padByte = usesSpaces ? settings.spaceCharacter : 0
+        self.recordsLeft = settings.maxRecords == UInt64.max ? .max : settings.maxRecords - min(recordsAlreadyRead, settings.maxRecords)
+        self.finalBytes = settings.maxBytes
+        self.offset = startOffset
+        self.seekable = seekable
+        self.warnPartialRead = settings.warnPartialRead
+    }
+
+    /// Whether the record budget (count=) is spent.
+    private var budgetSpent: Bool { recordsLeft == 0 && finalBytes == 0 }
+
+    func fill(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
+        if finished { return .end }
+        if let error = pendingError {
+            pendingError = nil
+            if !(try recoverFromReadError(error, chunk: chunk, context: context)) { return .end }
+        }
+        return batched ? try fillBatched(chunk) : try fillRecordByRecord(chunk, context: context)
+    }
+
+    // MARK: - Batched (files, block devices)
+
+    private func fillBatched(_ chunk: Chunk) throws -> FillResult {
+        while chunk.freeSpace >= blockSize && !budgetSpent {
+            var want: Int
+            let isFinalPiece = recordsLeft == 0
+            if isFinalPiece {
+                want = Int(finalBytes)
+            } else {
+                let fits = UInt64(chunk.freeSpace / blockSize)
+                want = Int(min(fits, recordsLeft)) * blockSize
+            }
+            if skipsHoles && !isFinalPiece {
+                let holeRecords = standInForHole(upTo: want / blockSize, in: chunk)
+                if holeRecords > 0 { continue }
+                if let hole = holeAhead, hole.start > offset {
+                    // Read only up to the hole, which starts on a record boundary.
+                    want = min(want, Int(hole.start - offset))
+                }
+            }
+            let start = chunk.count
+            var got = 0
+            var failure: SystemError?
+            // A file returns less than asked only at end of file; loop to be sure of that.
+            while got < want {
+                do {
+                    let n = try readOnce(into: chunk.buffer.slice(start + got, want - got))
+                    if n == 0 { break }  // end of file
+                    got += n
+                } catch {
+                    failure = error
+                    break
+                }
+            }
+            account(bytes: got, at: start, in: chunk, finalPiece: isFinalPiece)
+            if let failure {
+                pendingError = failure
+                return .more
+            }
+            if got < want {
+                finished = true
+                return .end
+            }
+        }
+        if budgetSpent { finished = true; return .end }
+        return .more
+    }
+
+    /// At a record-aligned hole, stands in up to `maxRecords` records of NULs without reading
+    /// them and moves the file offset past them. Returns the records stood in.
+    private func standInForHole(upTo maxRecords: Int, in chunk: Chunk) -> Int {
+        if holeAhead == nil || holeAhead!.end <= offset { holeAhead = findHole() }
+        guard let hole = holeAhead, hole.start <= offset, hole.end > offset else { return 0 }
+        let records = min(maxRecords, Int((hole.end - offset) / Int64(blockSize)))
+        guard records > 0 else { return 0 }
+        let bytes = records * blockSize
+        guard (try? input.seek(offset: offset + Int64(bytes), from: .start)) != nil else { return 0 }
+        (chunk.base + chunk.count).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
+        account(bytes: bytes, at: chunk.count, in: chunk, finalPiece: false)
+        return records
+    }
+
+    /// The next hole at or after the offset, shrunk to whole records on dd's record grid
+    /// (which starts where reading started); an empty stretch at the end when none remains.
+    private func findHole() -> (start: Int64, end: Int64) {
+        let grid = Int64(blockSize)
+        var cursor = offset
+        defer { try? input.seek(offset: offset, from: .start) }  // SEEK_DATA/SEEK_HOLE move it
+        while cursor < inputSize {
+            guard let holeStart = try? input.seek(offset: cursor, from: .hole), holeStart < inputSize else { break }
+            let dataStart = (try? input.seek(offset: holeStart, from: .data)) ?? inputSize
+            let alignedStart = offset + (holeStart - offset + grid - 1) / grid * grid
+            let alignedEnd = offset + (dataStart - offset) / grid * grid
+            if alignedEnd > alignedStart { return (alignedStart, alignedEnd) }
+            cursor = dataStart
+        }
+        return (inputSize, inputSize)  // no hole left: an empty stretch at the end
+    }
+
+    /// Splits `bytes` just read at `start` into full records and one short one, padding the
+    /// short one for conv=sync, and charges them to the count budget.
+    private func account(bytes: Int, at start: Int, in chunk: Chunk, finalPiece: Bool) {
+        guard bytes > 0 else { return }
+        offset += Int64(bytes)
+        var full = bytes / blockSize
+        var rest = bytes % blockSize
+        if finalPiece { full = 0; rest = bytes }
+        chunk.units.append(length: blockSize, count: full, isFull: true)
+        chunk.count = start + full * blockSize
+        if full > 0 { previousShortRead = 0 }
+        if recordsLeft != UInt64.max { recordsLeft -= UInt64(min(UInt64(full), recordsLeft)) }
+        if rest > 0 {
+            appendShortRecord(rest, in: chunk)
+        }
+        if finalPiece { finalBytes = 0 }
+    }
+
+    private func appendShortRecord(_ length: Int, in chunk: Chunk) {
+        previousShortRead = length
+        if settings.conversions.contains(.sync) {
+            (chunk.base + chunk.count + length).initializeMemory(as: UInt8.self, repeating: padByte, count: blockSize - length)
+            chunk.units.append(length: blockSize, isFull: false)
+            chunk.count += blockSize
+        } else {
+            chunk.units.append(length: length, isFull: false)
+            chunk.count += length
+        }
+        if recordsLeft > 0 && recordsLeft != UInt64.max { recordsLeft -= 1 } else if recordsLeft == 0 { finalBytes = 0 }
+    }
+
+    // MARK: - Record by record (pipes, terminals, character devices)
+
+    private func fillRecordByRecord(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
+        let slot = blockSize
+        while chunk.freeSpace >= slot {
+            if budgetSpent { finished = true; return .end }
+            let size = recordsLeft > 0 ? blockSize : Int(finalBytes)
+            let start = chunk.count
+            let n: Int
+            do {
+                n = settings.inputFlags.contains(.fullblock)
+                    ? try readFullBlock(into: chunk.buffer.slice(start, size))
+                    : try readOnce(into: chunk.buffer.slice(start, size))
+            } catch {
+                pendingError = error
+                return .more
+            }
+            if n == 0 { finished = true; return .end }
+            warnIfPartialReadPreceded(n: n, size: size)
+            offset += Int64(n)
+            if n < blockSize {
+                appendShortRecord(n, in: chunk)
+            } else {
+                chunk.units.append(length: n, isFull: true)
+                chunk.count += n
+                previousShortRead = 0
+                if recordsLeft != UInt64.max { recordsLeft -= 1 }
+            }
+            // Hand over at once if the writer is idle: a slow producer's data flows on promptly.
+            if context.consumerIsWaiting { return .more }
+        }
+        return .more
+    }
+
+    private func warnIfPartialReadPreceded(n: Int, size: Int) {
+        defer { previousRead = n }
+        guard warnPartialRead, 0 < previousRead, previousRead < size else { return }
+        if reporter.status != .none {
+            reporter.diagnose(DDMessages.partialRead(bytes: previousRead))
+        }
+        warnPartialRead = false
+    }
+
+    /// iflag=fullblock: keep reading until the record is full or the input ends.
+    private func readFullBlock(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        var got = 0
+        while got < buffer.count {
+            let n = try readOnce(into: UnsafeMutableRawBufferPointer(rebasing: buffer[got...]))
+            if n == 0 { break }
+            got += n
+        }
+        return got
+    }
+
+    private func readOnce(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        do {
+            let n = try input.read(into: buffer)
+            if batched { previousRead = n }
+            return n
+        } catch {
+            // GNU ignores the EINVAL an O_DIRECT read gets at an unaligned end of file.
+            if error.code == EINVAL && settings.inputFlags.contains(.direct) && 0 < previousRead && previousRead < blockSize {
+                return 0
+            }
+            throw error
+        }
+    }
+
+    // MARK: - Read errors
+
+    /// Without noerror a read error ends the input (the consumer reports it and flushes what it
+    /// has). With noerror dd reports it with the statistics so far, skips the bad record and,
+    /// with sync, stands in a record of NULs. Returns false when the input must end.
+    private func recoverFromReadError(_ error: SystemError, chunk: Chunk, context: ReaderContext) throws -> Bool {
+        guard settings.conversions.contains(.noerror) else { throw DDReadFailure(error: error) }
+        // Statistics must include everything read before the error, as in a serial dd.
+        context.waitUntilConsumerCaughtUp()
+        reporter.diagnose(DDMessages.errorReading(name, reason: error.reason, locale: reporter.locale))
+        reporter.printStatistics()
+        let skipOver = Int64(blockSize - previousShortRead)
+        if seekable {
+            offset += skipOver
+            if (try? input.seek(offset: offset, from: .start)) == nil {
+                reporter.diagnose(DDMessages.cannotSeek(name, isInput: true, reason: SystemError.describe(errno), locale: reporter.locale))
+                seekable = false
+                throw DDReadFailure(error: nil)
+            }
+        }
+        if settings.conversions.contains(.sync) && previousShortRead == 0 {
+            // The missing record becomes a record of pad bytes, counted as partial.
+            appendShortRecord(0, in: chunk)
+        }
+        return true
+    }
+}
+
+/// A read error that ends the input; `error` is nil when the message was already printed.
+struct DDReadFailure: Error {
+    var error: SystemError?
+}

@@ -1,0 +1,91 @@
+import SwddEngine
+import SwddSystem
+
+/// The consumer end of a dd copy: counts the records read, then either writes each record as
+/// read (bs= given and no conversion: GNU's one-buffer path) or passes the stream through the
+/// converter (GNU's C_TWOBUFS path).
+final class DDSink: ChunkSink {
+    private let writer: DDWriter
+    private let converter: DDConverter?
+    private let counters: DDCounters
+    /// Input-stream position of the next chunk's first byte (after skip).
+    private var streamPosition: Int64 = 0
+
+    /// What ended the copy, for the runner to report.
+    enum Outcome: Error {
+        /// A write failed; `oneBuffer` picks GNU's wording ("error writing" vs "writing to").
+        case writeFailed(SystemError, oneBuffer: Bool)
+    }
+
+    /// Whether the input ended with a read error (dd then exits 1 after writing what it has).
+    private(set) var inputFailed = false
+    /// Reports a read error before the last output is flushed, as GNU orders its messages
+    /// (nil when the reader already reported it).
+    private let reportReadFailure: (SystemError?) -> Void
+
+    init(writer: DDWriter, converter: DDConverter?, counters: DDCounters, reportReadFailure: @escaping (SystemError?) -> Void) {
+        self.writer = writer
+        self.converter = converter
+        self.counters = counters
+        self.reportReadFailure = reportReadFailure
+    }
+
+    func consume(_ chunk: Chunk) throws {
+        let units = chunk.units
+        counters.update {
+            $0.recordsInFull += UInt64(units.fullCount)
+            $0.recordsInPartial += UInt64(units.partialCount)
+        }
+        let start = streamPosition
+        streamPosition += Int64(chunk.count)
+        if let converter {
+            do {
+                try converter.process(chunk, streamStart: start)
+            } catch {
+                if let end = error.failedRecordStreamEnd { uncountRecords(of: units, startingAtOrAfter: Int(end - start)) }
+                if error.failure.bytesOfFailedUnit > 0 { counters.update { $0.recordsOutPartial += 1; $0.bytesCopied += UInt64(error.failure.bytesOfFailedUnit) } }
+                throw Outcome.writeFailed(error.failure.error, oneBuffer: false)
+            }
+        } else {
+            do {
+                try writer.write(chunk.base, units: units)
+            } catch {
+                uncountRecords(of: units, startingAtOrAfter: error.failedUnitEnd)
+                counters.update { $0.bytesCopied += UInt64(error.bytesOfFailedUnit) }
+                throw Outcome.writeFailed(error.error, oneBuffer: true)
+            }
+        }
+    }
+
+    /// A serial dd stops reading at the record whose write failed: records that start at or
+    /// after the end of the failed output record were never read, so they are not counted.
+    private func uncountRecords(of units: UnitRuns, startingAtOrAfter position: Int) {
+        var full: UInt64 = 0
+        var partial: UInt64 = 0
+        units.forEachUnit { start, _, isFull in
+            if start >= position {
+                if isFull { full += 1 } else { partial += 1 }
+            }
+        }
+        counters.update {
+            $0.recordsInFull -= full
+            $0.recordsInPartial -= partial
+        }
+    }
+
+    func finish(inputError: (any Error)?) throws {
+        if let inputError {
+            // Without noerror the input ends here; dd still writes what it has (below).
+            inputFailed = true
+            reportReadFailure((inputError as? DDReadFailure)?.error)
+        }
+        if let converter {
+            do {
+                try converter.finish()
+            } catch {
+                if error.failure.bytesOfFailedUnit > 0 { counters.update { $0.recordsOutPartial += 1; $0.bytesCopied += UInt64(error.failure.bytesOfFailedUnit) } }
+                throw Outcome.writeFailed(error.failure.error, oneBuffer: false)
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwddEngine
+import SwddSystem
+
+/// dd's output side: issues the writes that a chunk's units describe and counts
+/// `N+M records out` and bytes as GNU dd does (a unit of `obs` bytes is a full record).
+///
+/// To a regular file or block device, consecutive units go out in one large `write` (the
+/// bytes are the same, the counts are computed per unit). To pipes, terminals and character
+/// devices each unit is its own `write`, because the reader on the other side sees the sizes.
+/// conv=sparse seeks over all-NUL units; oflag=direct drops O_DIRECT before a short last unit.
+final class DDWriter {
+    private let output: FileDescriptor
+    private let outputBlockSize: Int
+    private let counters: DDCounters
+    private let batched: Bool
+    private var sparse: Bool
+    private var direct: Bool
+    private let dropCache: Bool
+    /// Whether the last thing done to the output was a seek over NULs (GNU's final_op_was_seek).
+    private(set) var finalOpWasSeek = false
+    /// Set when O_DIRECT was dropped for a short unit: GNU then fsyncs at the end.
+    private(set) var needsSyncAtEnd = false
+    /// Position in the output, for nocache's fadvise ranges.
+    private var position: Int64
+
+    init(output: FileDescriptor, settings: DDSettings, counters: DDCounters, batched: Bool, position: Int64) {
+        self.output = output
+        self.outputBlockSize = settings.outputBlockSize
+        self.counters = counters
+        self.batched = batched
+        self.sparse = settings.conversions.contains(.sparse)
+        self.direct = settings.outputFlags.contains(.direct)
+        self.dropCache = settings.outputFlags.contains(.nocache)
+        self.position = position
+    }
+
+    /// A write that failed part-way: how far it got.
+    struct Failure: Error {
+        var error: SystemError
+        /// Bytes of the units that reached the output before the failure.
+        var bytesWritten: Int
+        /// End of the unit that failed, relative to the start of the units written.
+        var failedUnitEnd: Int
+        /// Bytes of the failed unit that were written.
+        var bytesOfFailedUnit: Int
+    }
+
+    /// Writes `units` laid out back to back from `base`.
+    func write(_ base: UnsafeRawPointer, units: UnitRuns) throws(Failure) {
+        var spanStart = 0
+        var spanEnd = 0
+        var spanUnits = UnitRuns()
+        var cursor = 0
+
+        func flushSpan() throws(Failure) {
+            guard spanEnd > spanStart else { return }
+            let written = writeAll(base + spanStart, count: spanEnd - spanStart)
+            if let error = written.error {
+                let complete = spanUnits.unitsCovered(byBytes: written.count).complete
+                count(complete)
+                let failedLength = firstUnitLength(after: complete, in: spanUnits)
+                throw Failure(error: error, bytesWritten: spanStart + written.count,
+                              failedUnitEnd: spanStart + complete.totalBytes + failedLength,
+                              bytesOfFailedUnit: written.count - complete.totalBytes)
+            }
+            count(spanUnits)
+            spanUnits.removeAll()
+            spanStart = spanEnd
+        }
+
+        for run in units.runs {
+            for _ in 0..<run.repeatCount {
+                let unitStart = cursor
+                let length = run.length
+                cursor += length
+                if sparse && length > 0 && isAllZero(base + unitStart, count: length) {
+                    try flushSpan()
+                    if (try? output.seek(offset: Int64(length), from: .current)) != nil {
+                        finalOpWasSeek = true
+                        position += Int64(length)
+                        counters.update { $0.bytesCopied += UInt64(length); Self.tally(&$0, length: length, blockSize: outputBlockSize) }
+                        spanStart = cursor
+                        spanEnd = cursor
+                        continue
+                    }
+                    sparse = false  // GNU drops the advisory sparse request silently
+                }
+                if direct && length < outputBlockSize {
+                    try flushSpan()
+                    turnOffDirect()
+                }
+                if !batched && spanEnd > spanStart { try flushSpan() }
+                if spanEnd == spanStart { spanStart = unitStart }
+                spanEnd = cursor
+                spanUnits.append(length: length, isFull: length == outputBlockSize)
+                finalOpWasSeek = false
+            }
+        }
+        try flushSpan()
+    }
+
+    private func firstUnitLength(after complete: UnitRuns, in units: UnitRuns) -> Int {
+        var skip = complete.unitCount
+        for run in units.runs {
+            if skip < run.repeatCount { return run.length }
+            skip -= run.repeatCount
+        }
+        return 0
+    }
+
+    private static func tally(_ stats: inout DDStatistics, length: Int, blockSize: Int) {
+        if length == blockSize { stats.recordsOutFull += 1 } else { stats.recordsOutPartial += 1 }
+    }
+
+    private func count(_ units: UnitRuns) {
+        guard !units.isEmpty else { return }
+        let bytes = units.totalBytes
+        var full = 0
+        var partial = 0
+        for run in units.runs {
+            if run.length == outputBlockSize { full += run.repeatCount } else { partial += run.repeatCount }
+        }
+        counters.update {
+            $0.bytesCopied += UInt64(bytes)
+            $0.recordsOutFull += UInt64(full)
+            $0.recordsOutPartial += UInt64(partial)
+        }
+    }
+
+    /// GNU's iwrite: retry short writes; a write of 0 bytes means the device is full.
+    private func writeAll(_ pointer: UnsafeRawPointer, count: Int) -> (count: Int, error: SystemError?) {
+        var done = 0
+        while done < count {
+            do {
+                let n = try output.write(UnsafeRawBufferPointer(start: pointer + done, count: count - done))
+                if n == 0 { return (done, SystemError("write", path: output.path, code: ENOSPC)) }
+                done += n
+            } catch {
+                advance(by: done)
+                return (done, error)
+            }
+        }
+        advance(by: done)
+        return (done, nil)
+    }
+
+    private func advance(by bytes: Int) {
+        if dropCache && bytes > 0 { output.dropCache(offset: position, length: Int64(bytes)) }
+        position += Int64(bytes)
+    }
+
+    /// O_DIRECT needs whole blocks; GNU turns it off for the short last write and fsyncs later.
+    private func turnOffDirect() {
+        direct = false
+        needsSyncAtEnd = true
+        if let flags = try? output.statusFlags() {
+            try? output.setStatusFlags(flags.subtracting(.direct))
+        }
+    }
+}

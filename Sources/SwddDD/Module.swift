@@ -1,1 +1,0 @@
-// SwddDD: module under construction in this session; see DESIGN §2.
