@@ -36,6 +36,8 @@ final class DDConverter {
     struct Failure: Error {
         var failure: DDWriter.Failure
         var failedRecordStreamEnd: Int64?
+        /// The last, short record failed: GNU words that one "error writing", not "writing to".
+        var isFinalPartial = false
     }
 
     init?(settings: DDSettings, writer: DDWriter, counters: DDCounters, capacity: Int, alignment: Int) {
@@ -105,7 +107,13 @@ final class DDConverter {
         if fill > 0 {
             var units = UnitRuns()
             units.append(length: fill, isFull: false)
-            try emit(buffer.base, units: units)
+            do {
+                try emit(buffer.base, units: units)
+            } catch {
+                var failure = error
+                failure.isFinalPartial = true
+                throw failure
+            }
             fill = 0
         }
     }

@@ -65,7 +65,9 @@ public enum DDCopy {
     static func copy(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint,
                      reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
         let inputStart = (try? input.descriptor.seek(offset: 0, from: .current)) ?? -1
-        let skip = try DDPositioning.skipInput(input, settings: settings, startOffset: inputStart, reporter: reporter)
+        let partialReadWarning = DDPartialReadWarning(enabled: settings.warnPartialRead, reporter: reporter)
+        let skip = try DDPositioning.skipInput(input, settings: settings, startOffset: inputStart, reporter: reporter,
+                                               partialReadWarning: partialReadWarning)
         if skip.fellShort && settings.status != .none {
             reporter.diagnose(DDMessages.cannotSkipToSpecifiedOffset(input.name, locale: reporter.locale))
         }
@@ -80,12 +82,13 @@ public enum DDCopy {
             }
             recordsAlreadyRead = left
         }
-        return try runPipeline(settings, input: input, skip: skip, output: output,
+        return try runPipeline(settings, input: input, skip: skip, partialReadWarning: partialReadWarning, output: output,
                                outputPosition: (try? output.descriptor.seek(offset: 0, from: .current)) ?? outputPosition,
                                recordsAlreadyRead: recordsAlreadyRead, reporter: reporter, counters: counters)
     }
 
-    private static func runPipeline(_ settings: DDSettings, input: DDEndpoint, skip: DDPositioning.InputSkip, output: DDEndpoint,
+    private static func runPipeline(_ settings: DDSettings, input: DDEndpoint, skip: DDPositioning.InputSkip,
+                                    partialReadWarning: DDPartialReadWarning, output: DDEndpoint,
                                     outputPosition: Int64, recordsAlreadyRead: UInt64,
                                     reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
         let ibs = settings.inputBlockSize
@@ -109,7 +112,7 @@ public enum DDCopy {
                               recordsAlreadyRead: recordsAlreadyRead,
                               skipsHoles: settings.conversions.contains(.sparse) && input.status.kind == .regular
                                 && !settings.conversions.contains(.block) && !settings.conversions.contains(.unblock),
-                              inputSize: input.status.size, previousRead: skip.lastRead)
+                              inputSize: input.status.size, partialReadWarning: partialReadWarning)
         let writer = DDWriter(output: output.descriptor, settings: settings, counters: counters,
                               batched: writesBatched, position: outputPosition)
         var converter: DDConverter?

@@ -12,11 +12,10 @@ enum DDPositioning {
         var offset: Int64
         /// Whether the skip fell short (end of file or of the pipe): GNU warns.
         var fellShort: Bool
-        /// Size of the last read made to skip, which GNU's partial-read warning looks back at.
-        var lastRead: Int = 0
     }
 
-    static func skipInput(_ input: DDEndpoint, settings: DDSettings, startOffset: Int64, reporter: DDReporter) throws(DDFatalError) -> InputSkip {
+    static func skipInput(_ input: DDEndpoint, settings: DDSettings, startOffset: Int64, reporter: DDReporter,
+                          partialReadWarning: DDPartialReadWarning) throws(DDFatalError) -> InputSkip {
         let records = settings.skipRecords
         let bytes = settings.skipBytes
         guard records != 0 || bytes != 0 else { return InputSkip(offset: startOffset, fellShort: false) }
@@ -47,14 +46,15 @@ enum DDPositioning {
                                printsStatistics: true)
         }
         let discarded = try discardByReading(fd, records: records, bytes: bytes, blockSize: Int(ibs),
-                                             fullBlock: settings.inputFlags.contains(.fullblock)) { error in
+                                             fullBlock: settings.inputFlags.contains(.fullblock),
+                                             warning: partialReadWarning) { error in
             reporter.diagnose(DDMessages.errorReading(input.name, reason: error.reason, locale: reporter.locale))
             if settings.conversions.contains(.noerror) { reporter.printStatistics() }
             return DDFatalError(message: "", printsStatistics: true)
         }
         // Short reads count as records too, so a skip can fall short with every record "read".
         let fellShort = discarded.recordsLeft != 0 || !representable || UInt64(discarded.bytes) != total
-        return InputSkip(offset: -1, fellShort: fellShort, lastRead: discarded.lastRead)
+        return InputSkip(offset: -1, fellShort: fellShort)
     }
 
     /// Positions the output `seekRecords * obs + seekBytes` bytes in.
@@ -80,7 +80,7 @@ enum DDPositioning {
         }
         // An unseekable output (a tape) is skipped by reading it; a pipe cannot be read.
         let reason = SystemError.describe(seekErrno)
-        _ = try discardByReading(fd, records: records, bytes: bytes, blockSize: settings.outputBlockSize, fullBlock: false) { _ in
+        _ = try discardByReading(fd, records: records, bytes: bytes, blockSize: settings.outputBlockSize, fullBlock: false, warning: nil) { _ in
             DDFatalError(message: DDMessages.cannotSeek(output.name, isInput: false, reason: reason, locale: locale), printsStatistics: true)
         }
         return -1
@@ -88,14 +88,14 @@ enum DDPositioning {
 
     /// Reads and drops `records` reads of a block, then `bytes` bytes, stopping at end of input.
     private static func discardByReading(_ fd: FileDescriptor, records: UInt64, bytes: UInt64, blockSize: Int, fullBlock: Bool,
-                                         onError: (SystemError) -> DDFatalError) throws(DDFatalError) -> (recordsLeft: UInt64, bytes: Int64, lastRead: Int) {
+                                         warning: DDPartialReadWarning?,
+                                         onError: (SystemError) -> DDFatalError) throws(DDFatalError) -> (recordsLeft: UInt64, bytes: Int64) {
         guard let buffer = AlignedBuffer(capacity: max(blockSize, Int(bytes), 1), alignment: 4096) else {
             throw DDFatalError(message: DDMessages.memoryExhaustedByInputBuffer(size: blockSize), printsStatistics: false)
         }
         var recordsLeft = records
         var bytesLeft = bytes
         var consumed: Int64 = 0
-        var lastRead = 0
         while recordsLeft != 0 || bytesLeft != 0 {
             let size = recordsLeft != 0 ? blockSize : Int(bytesLeft)
             var got = 0
@@ -106,7 +106,7 @@ enum DDPositioning {
                 } catch {
                     throw onError(error)
                 }
-                lastRead = n
+                warning?.noteRead(n, requested: size - got)
                 if n == 0 { break }
                 got += n
             } while fullBlock && got < size
@@ -114,6 +114,6 @@ enum DDPositioning {
             consumed += Int64(got)
             if recordsLeft != 0 { recordsLeft -= 1 } else { bytesLeft = 0 }
         }
-        return (recordsLeft, consumed, lastRead)
+        return (recordsLeft, consumed)
     }
 }

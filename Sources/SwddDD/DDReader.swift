@@ -23,10 +23,9 @@ final class DDReader: ChunkSource {
     private var recordsLeft: UInt64
     /// Bytes of the last, short read that count_bytes asks for after the records.
     private var finalBytes: UInt64
-    /// Size of the previous read when it was short (GNU's partread / prev_nread).
+    /// Size of the previous read when it was short (GNU's partread).
     private var previousShortRead = 0
-    private var previousRead = 0
-    private var warnPartialRead: Bool
+    private let partialReadWarning: DDPartialReadWarning
     /// Bytes consumed from the start of the input (skip included), for noerror's re-seek.
     private var offset: Int64
     private var seekable: Bool
@@ -41,8 +40,8 @@ final class DDReader: ChunkSource {
 
     init(input: FileDescriptor, name: String?, settings: DDSettings, reporter: DDReporter,
          batched: Bool, startOffset: Int64, seekable: Bool, recordsAlreadyRead: UInt64 = 0,
-         skipsHoles: Bool = false, inputSize: Int64 = 0, previousRead: Int = 0) {
-        self.previousRead = previousRead
+         skipsHoles: Bool = false, inputSize: Int64 = 0, partialReadWarning: DDPartialReadWarning) {
+        self.partialReadWarning = partialReadWarning
         self.skipsHoles = skipsHoles && batched && startOffset >= 0
         self.inputSize = inputSize
         self.input = input
@@ -57,7 +56,6 @@ final class DDReader: ChunkSource {
         self.finalBytes = settings.maxBytes
         self.offset = startOffset
         self.seekable = seekable
-        self.warnPartialRead = settings.warnPartialRead
     }
 
     /// Whether the record budget (count=) is spent.
@@ -200,7 +198,6 @@ final class DDReader: ChunkSource {
                 return .more
             }
             if n == 0 { finished = true; return .end }
-            warnIfPartialReadPreceded(n: n, size: size)
             offset += Int64(n)
             if n < blockSize {
                 appendShortRecord(n, in: chunk)
@@ -214,15 +211,6 @@ final class DDReader: ChunkSource {
             if context.consumerIsWaiting { return .more }
         }
         return .more
-    }
-
-    private func warnIfPartialReadPreceded(n: Int, size: Int) {
-        defer { previousRead = n }
-        guard warnPartialRead, 0 < previousRead, previousRead < size else { return }
-        if reporter.status != .none {
-            reporter.diagnose(DDMessages.partialRead(bytes: previousRead))
-        }
-        warnPartialRead = false
     }
 
     /// iflag=fullblock: keep reading until the record is full or the input ends.
@@ -239,11 +227,12 @@ final class DDReader: ChunkSource {
     private func readOnce(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
         do {
             let n = try input.read(into: buffer)
-            if batched { previousRead = n }
+            partialReadWarning.noteRead(n, requested: buffer.count)
             return n
         } catch {
             // GNU ignores the EINVAL an O_DIRECT read gets at an unaligned end of file.
-            if error.code == EINVAL && settings.inputFlags.contains(.direct) && 0 < previousRead && previousRead < blockSize {
+            let previous = partialReadWarning.lastRead
+            if error.code == EINVAL && settings.inputFlags.contains(.direct) && 0 < previous && previous < blockSize {
                 return 0
             }
             throw error

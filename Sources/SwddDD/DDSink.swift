@@ -32,44 +32,48 @@ final class DDSink: ChunkSink {
 
     func consume(_ chunk: Chunk) throws {
         let units = chunk.units
-        counters.update {
-            $0.recordsInFull += UInt64(units.fullCount)
-            $0.recordsInPartial += UInt64(units.partialCount)
-        }
         let start = streamPosition
         streamPosition += Int64(chunk.count)
+        // Records read are counted once their data is written, so statistics printed mid-copy
+        // (SIGUSR1, progress) show what a serial dd would: in and out moving together.
         if let converter {
             do {
                 try converter.process(chunk, streamStart: start)
             } catch {
-                if let end = error.failedRecordStreamEnd { uncountRecords(of: units, startingAtOrAfter: Int(end - start)) }
+                countRecords(of: units, before: error.failedRecordStreamEnd.map { Int($0 - start) })
                 if error.failure.bytesOfFailedUnit > 0 { counters.update { $0.recordsOutPartial += 1; $0.bytesCopied += UInt64(error.failure.bytesOfFailedUnit) } }
-                throw Outcome.writeFailed(error.failure.error, oneBuffer: false)
+                throw Outcome.writeFailed(error.failure.error, oneBuffer: error.isFinalPartial)
             }
         } else {
             do {
                 try writer.write(chunk.base, units: units)
             } catch {
-                uncountRecords(of: units, startingAtOrAfter: error.failedUnitEnd)
+                countRecords(of: units, before: error.failedUnitEnd)
                 counters.update { $0.bytesCopied += UInt64(error.bytesOfFailedUnit) }
                 throw Outcome.writeFailed(error.error, oneBuffer: true)
             }
         }
+        countRecords(of: units, before: nil)
     }
 
-    /// A serial dd stops reading at the record whose write failed: records that start at or
-    /// after the end of the failed output record were never read, so they are not counted.
-    private func uncountRecords(of units: UnitRuns, startingAtOrAfter position: Int) {
+    /// Counts the records of `units` that a serial dd would have read: all of them, or after a
+    /// write failure only those starting before the end of the failed output record (dd stops
+    /// reading there). nil `position` means all.
+    private func countRecords(of units: UnitRuns, before position: Int?) {
         var full: UInt64 = 0
         var partial: UInt64 = 0
-        units.forEachUnit { start, _, isFull in
-            if start >= position {
+        if let position {
+            units.forEachUnit { start, _, isFull in
+                guard start < position else { return }
                 if isFull { full += 1 } else { partial += 1 }
             }
+        } else {
+            full = UInt64(units.fullCount)
+            partial = UInt64(units.partialCount)
         }
         counters.update {
-            $0.recordsInFull -= full
-            $0.recordsInPartial -= partial
+            $0.recordsInFull += full
+            $0.recordsInPartial += partial
         }
     }
 
@@ -84,7 +88,7 @@ final class DDSink: ChunkSink {
                 try converter.finish()
             } catch {
                 if error.failure.bytesOfFailedUnit > 0 { counters.update { $0.recordsOutPartial += 1; $0.bytesCopied += UInt64(error.failure.bytesOfFailedUnit) } }
-                throw Outcome.writeFailed(error.failure.error, oneBuffer: false)
+                throw Outcome.writeFailed(error.failure.error, oneBuffer: error.isFinalPartial)
             }
         }
     }

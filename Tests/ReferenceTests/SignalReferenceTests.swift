@@ -1,0 +1,43 @@
+// Signals: SIGUSR1 prints statistics and the copy goes on; SIGINT prints them and the process dies
+// of SIGINT (the shell reports 130). A background job of a non-interactive shell starts with SIGINT
+// ignored (and dd then leaves it ignored), so `env --default-signal=INT` restores the default.
+// Counts depend on timing, so stderr is compared by shape (`N+N records in`), not by numbers.
+
+import Testing
+
+enum SignalCases {
+    /// Starts `dd …` in the background, runs `then` (kill commands, sleeps), waits, prints the status.
+    static func run(_ operands: String, _ then: String) -> String {
+        "env --default-signal=INT dd \(operands) & p=$!; sleep 0.3; \(then); wait $p; echo \"exit $?\""
+    }
+
+    static let all: [DDCase] = [
+        DDCase(name: "SIGUSR1 then SIGINT", command: run("if=/dev/zero of=/dev/null bs=1",
+                                                         "kill -USR1 $p; sleep 0.2; kill -INT $p")),
+        DDCase(name: "SIGUSR1 twice then SIGINT", command: run("if=/dev/zero of=/dev/null bs=1",
+                                                               "kill -USR1 $p; sleep 0.15; kill -USR1 $p; sleep 0.15; kill -INT $p")),
+        DDCase(name: "SIGINT", command: run("if=/dev/zero of=/dev/null bs=1", "kill -INT $p")),
+        DDCase(name: "SIGINT bs=512 to a file", setup: "touch out", command: run("if=/dev/zero of=/dev/null bs=512", "kill -INT $p")),
+        DDCase(name: "SIGUSR1 then SIGTERM (not caught)", command: run("if=/dev/zero of=/dev/null bs=1",
+                                                                       "kill -USR1 $p; sleep 0.2; kill -TERM $p")),
+        DDCase(name: "SIGUSR1 status=noxfer", command: run("if=/dev/zero of=/dev/null bs=1 status=noxfer",
+                                                           "kill -USR1 $p; sleep 0.2; kill -INT $p")),
+        DDCase(name: "SIGUSR1 status=none", command: run("if=/dev/zero of=/dev/null bs=1 status=none",
+                                                         "kill -USR1 $p; sleep 0.2; kill -INT $p")),
+        DDCase(name: "SIGUSR1 then normal end", command:
+               "{ head -c 1000 /dev/zero; sleep 0.6; } | dd bs=1 of=/dev/null & p=$!; sleep 0.3; kill -USR1 $p; wait $p; echo \"exit $?\""),
+        DDCase(name: "SIGUSR1 with partial records from a pipe", command:
+               "slow abc defgh ij | dd bs=4 of=/dev/null & p=$!; sleep 0.35; kill -USR1 $p; wait $p; echo \"exit $?\""),
+        DDCase(name: "SIGINT while blocked on a pipe read", command:
+               "sleep 2 | env --default-signal=INT dd bs=4 of=/dev/null & p=$!; sleep 0.3; kill -INT $p; wait $p; echo \"exit $?\""),
+    ].map { var c = $0; c.stderrComparison = .shape; return c }
+     .withUTF8 { $0.name == "SIGUSR1 then SIGINT" }
+}
+
+@Suite("dd reference: signals", .serialized)
+struct SignalReferenceTests {
+    @Test("GNU dd and swdd agree", arguments: SignalCases.all)
+    func agrees(_ c: DDCase) throws {
+        try DDReference.compare(c)
+    }
+}
