@@ -23,9 +23,10 @@ struct DDKernelCopy {
             && !(input.status.device == output.status.device && input.status.inode == output.status.inode)
     }
 
-    /// Copies what it can. Returns the records already read when it leaves the rest to the
-    /// pipeline (nil when it finished), with both file offsets on a record boundary.
-    func run() -> UInt64? {
+    /// Copies what it can, in whole units of both block sizes, and returns the records read so
+    /// far with both file offsets on that boundary. The pipeline always does the rest: the last
+    /// short record, data appended since the size was taken, or a failure to report.
+    func run() -> UInt64 {
         let ibs = Int64(settings.inputBlockSize)
         let obs = Int64(settings.outputBlockSize)
         let fdIn = input.descriptor
@@ -72,37 +73,19 @@ struct DDKernelCopy {
             if n < want { break }
         }
         let whole = counted
-        if inStart + copied >= end && copied == end - inStart {
-            // Done: count the final short record (if any) and leave the offsets where dd would.
-            countRecords(fromBytes: counted, toBytes: copied, final: true)
-            try? fdIn.seek(offset: inStart + copied, from: .start)
-            try? fdOut.seek(offset: outStart + copied, from: .start)
-            return nil
-        }
-        // Hand the rest to the pipeline from the last whole unit; it re-reads any tail.
+        // The pipeline re-reads any tail past the last whole unit.
         try? fdIn.seek(offset: inStart + whole, from: .start)
         try? fdOut.seek(offset: outStart + whole, from: .start)
         return UInt64(whole / ibs)
     }
 
-    /// Counts records for the bytes between two stream positions (whole units unless final).
-    private func countRecords(fromBytes start: Int64, toBytes end: Int64, final: Bool = false) {
-        guard end > start || final else { return }
+    /// Counts the records for bytes between two whole-unit stream positions: all full records.
+    private func countRecords(fromBytes start: Int64, toBytes end: Int64) {
         let ibs = Int64(settings.inputBlockSize)
-        let obs = Int64(settings.outputBlockSize)
-        func split(_ size: Int64, _ block: Int64) -> (full: UInt64, partial: UInt64) {
-            (UInt64(size / block), final && size % block != 0 ? 1 : 0)
-        }
-        let before = split(start, ibs)
-        let after = split(end, ibs)
-        let outBlock = settings.conversions.contains(.twoBuffers) ? obs : ibs
-        let outBefore = split(start, outBlock)
-        let outAfter = split(end, outBlock)
+        let outBlock = settings.conversions.contains(.twoBuffers) ? Int64(settings.outputBlockSize) : ibs
         counters.update {
-            $0.recordsInFull += after.full - before.full
-            $0.recordsInPartial += after.partial
-            $0.recordsOutFull += outAfter.full - outBefore.full
-            $0.recordsOutPartial += outAfter.partial
+            $0.recordsInFull += UInt64((end - start) / ibs)
+            $0.recordsOutFull += UInt64((end - start) / outBlock)
             $0.bytesCopied += UInt64(end - start)
         }
     }

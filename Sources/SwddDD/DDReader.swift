@@ -153,6 +153,7 @@ final class DDReader: ChunkSource {
     /// short one for conv=sync, and charges them to the count budget.
     private func account(bytes: Int, at start: Int, in chunk: Chunk, finalPiece: Bool) {
         guard bytes > 0 else { return }
+        dropCacheIfAsked(bytes)
         offset += Int64(bytes)
         var full = bytes / blockSize
         var rest = bytes % blockSize
@@ -198,6 +199,7 @@ final class DDReader: ChunkSource {
                 return .more
             }
             if n == 0 { finished = true; return .end }
+            dropCacheIfAsked(n)
             offset += Int64(n)
             if n < blockSize {
                 appendShortRecord(n, in: chunk)
@@ -211,6 +213,11 @@ final class DDReader: ChunkSource {
             if context.consumerIsWaiting { return .more }
         }
         return .more
+    }
+
+    /// iflag=nocache: drop what was just read from the page cache (advisory, as in GNU).
+    private func dropCacheIfAsked(_ bytes: Int) {
+        if settings.inputFlags.contains(.nocache) && seekable { input.dropCache(offset: offset, length: Int64(bytes)) }
     }
 
     /// iflag=fullblock: keep reading until the record is full or the input ends.

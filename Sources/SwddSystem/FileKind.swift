@@ -45,6 +45,12 @@ public struct FileStatus: Sendable, Equatable {
         blockSize = Int(st.st_blksize)
     }
 
+    /// `/dev/null`, `/dev/zero` and `/dev/full` (character major 1): reads are always full and
+    /// the size of a write makes no difference, so I/O to them may be batched like a file's.
+    public var isMemoryDevice: Bool {
+        kind == .characterDevice && representedMajor == 1 && [3, 5, 7].contains(representedMinor)
+    }
+
     public var representedMajor: UInt32 { UInt32((representedDevice >> 8) & 0xfff) | UInt32((representedDevice >> 32) & ~0xfff) }
     public var representedMinor: UInt32 { UInt32(representedDevice & 0xff) | UInt32((representedDevice >> 12) & ~0xff) }
 }

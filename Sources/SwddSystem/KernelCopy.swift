@@ -27,3 +27,17 @@ public enum KernelCopy {
         [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF, ETXTBSY, EPERM].contains(error.code)
     }
 }
+
+extension KernelCopy {
+    /// The C function is `splice`: moves file pages into a pipe (or a pipe's into a file)
+    /// without copying them through user space. `inputOffset` nil uses and advances the file
+    /// offset. Returns bytes moved; 0 at end of input. May move less than asked.
+    public static func splice(from input: FileDescriptor, at inputOffset: UnsafeMutablePointer<Int64>?,
+                              to output: FileDescriptor, count: Int) throws(SystemError) -> Int {
+        while true {
+            let n = swdd_splice(input.rawValue, inputOffset, output.rawValue, nil, min(count, maximumSlice), 0)
+            if n >= 0 { return n }
+            if errno != EINTR { throw SystemError.current("splice", path: input.path) }
+        }
+    }
+}
