@@ -35,6 +35,7 @@ let package = Package(
         .testTarget(name: "SwddEngineTests", dependencies: ["SwddEngine", "SwddSystem"]),
         .testTarget(name: "SwddDDTests", dependencies: ["SwddDD"]),
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
+        .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench"]),
         // Runs the built swdd binary next to GNU dd, fdisk, zstd and bmaptool on the same inputs.
         .testTarget(name: "ReferenceTests", dependencies: ["swdd"]),
     ],

@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwddSystem
+
+/// Runs a plan's tests on a target, one after another, and collects the rows.
+///
+/// Each test opens the target afresh (buffered or `O_DIRECT`), makes reads cold, lets
+/// `QueueDepthWorkers` run until the time limit or the end of the region, and — for writes —
+/// ends with `fdatasync` inside the measured time, so a buffered write is charged for reaching
+/// the disk, not just the page cache (fio's `--end_fsync=1`).
+public struct BenchRunner {
+    public let target: BenchTarget
+    public let plan: BenchPlan
+    /// Nanoseconds between progress reports: a few a second, as zstd refreshes its own.
+    public var progressInterval: UInt64 = 250_000_000
+    /// How long the polling thread sleeps between looks at the workers. Only the end of a
+    /// test waits on it; the measurement uses the workers' own clock readings.
+    var pollInterval: UInt64 = 5_000_000
+    /// Laying out the temporary file writes blocks of this size.
+    static let layoutBlockSize = 4 << 20
+
+    public init(target: BenchTarget, plan: BenchPlan) {
+        self.target = target
+        self.plan = plan
+    }
+
+    /// Runs every test. `progress` is called on this thread, at most every `progressInterval`.
+    public func run(progress: (BenchProgress) -> Void = { _ in }) throws(BenchError) -> BenchRun {
+        let tests = plan.tests(writesAllowed: target.writesAllowed)
+        if target.needsLayout { try layOut(progress: progress) }
+
+        var state = RunState(cache: target.isBlockDevice ? .fadviseAndDeviceBuffers : .fadvise)
+        var results: [BenchResult] = []
+        for (index, test) in tests.enumerated() {
+            let outcome = try run(test, number: index + 1, of: tests.count, state: &state, progress: progress)
+            results.append(BenchResult(test: test, outcome: outcome))
+        }
+        let leftOut = target.isBlockDevice && !target.writesAllowed && plan.patterns.contains(.write)
+        return BenchRun(target: target.facts, timeLimit: plan.timeLimit, cache: state.cache,
+                        writesLeftOut: leftOut, results: results)
+    }
+
+    /// What one test learns that later tests need.
+    private struct RunState {
+        var cache: CacheDrop
+        /// Set once `O_DIRECT` turned out unsupported; the remaining direct rows are skipped with it.
+        var directUnsupported: String?
+    }
+
+    private func run(_ test: BenchTest, number: Int, of count: Int, state: inout RunState,
+                     progress: (BenchProgress) -> Void) throws(BenchError) -> BenchResult.Outcome {
+        let facts = target.facts
+        let blockCount = facts.regionSize / Int64(test.blockSize)
+        guard blockCount > 0 else {
+            return .skipped("the \(ByteCount.human(facts.regionSize)) region is smaller than one block")
+        }
+        let direct = test.io == .direct
+        if direct {
+            if let reason = state.directUnsupported { return .skipped(reason) }
+            if test.blockSize % facts.sectorSize != 0 {
+                return .skipped("O_DIRECT needs multiples of the \(facts.sectorSize)-byte sector")
+            }
+        }
+
+        var flags: OpenFlags = test.pattern.writes ? [.writeOnly, .closeOnExec] : [.readOnly, .closeOnExec]
+        if direct { flags.insert(.direct) }
+        // One descriptor per worker, as fio's jobs each open the file: each keeps its own
+        // readahead state, so N sequential slices look like N sequential streams.
+        var descriptors: [FileDescriptor] = []
+        defer { for descriptor in descriptors { try? descriptor.close() } }
+        for _ in 0..<QueueDepthWorkers.threadCount(depth: test.depth, blockCount: blockCount) {
+            do {
+                descriptors.append(try FileDescriptor.open(facts.benchPath, flags: flags))
+            } catch {
+                // EINVAL from open with O_DIRECT: the file system does not do direct I/O (tmpfs).
+                if direct && error.code == EINVAL {
+                    state.directUnsupported = "O_DIRECT is not supported here"
+                    return .skipped("O_DIRECT is not supported here")
+                }
+                throw BenchError.system(error)
+            }
+        }
+        let descriptor = descriptors[0]
+
+        // Before writes too, as fio's --invalidate does: a buffered 4K write into the large folios
+        // a previous test left in the cache costs several times one into a fresh page
+        // (ext4 walks every buffer of the folio), which would measure the last test, not this one.
+        makeCold(descriptor, cache: &state.cache)
+        // The same hints fio gives by default (fadvise_hint): a larger readahead window for
+        // sequential reads, none for random ones. Readahead state is per descriptor.
+        for each in descriptors {
+            if test.pattern == .randomRead { each.adviseRandom() } else { each.adviseSequential() }
+        }
+
+        guard let workers = QueueDepthWorkers(descriptors: descriptors, test: test, blockCount: blockCount,
+                                              alignment: target.bufferAlignment) else {
+            throw BenchError.system(SystemError("posix_memalign", code: ENOMEM))
+        }
+        let start = MonotonicClock.now()
+        let threads = try workers.start(deadline: start &+ plan.timeLimit)
+        var lastReport = start
+        while !workers.isFinished {
+            MonotonicClock.sleep(nanoseconds: pollInterval)
+            let now = MonotonicClock.now()
+            if now - lastReport >= progressInterval {
+                lastReport = now
+                progress(BenchProgress(phase: .testing(test), testNumber: number, testCount: count,
+                                       bytes: workers.progress, nanoseconds: now - start))
+            }
+        }
+        for thread in threads { thread.join() }
+
+        var outcome: QueueDepthWorkers.Outcome
+        do {
+            outcome = try workers.outcome(startedAt: start)
+        } catch {
+            // EINVAL on the first direct request: opened fine but the file system refuses the I/O.
+            if direct, case .system(let failure) = error, failure.code == EINVAL {
+                state.directUnsupported = "O_DIRECT requests are refused here (\(failure.reason))"
+                return .skipped("O_DIRECT requests are refused here (\(failure.reason))")
+            }
+            throw error
+        }
+        if test.pattern.writes {
+            do { try descriptor.syncData() } catch { throw BenchError.system(error) }
+            outcome.nanoseconds = MonotonicClock.now() - start
+        }
+        return .measured(BenchMeasurement(bytes: outcome.bytes, nanoseconds: outcome.nanoseconds,
+                                          coveredRegion: outcome.coveredRegion))
+    }
+
+    /// Drops the region from the page cache so a test reaches the device: `posix_fadvise
+    /// DONTNEED` for the file's pages, `BLKFLSBUF` for a block device's buffer cache (root only;
+    /// when refused, the report says reads may have been warm).
+    private func makeCold(_ descriptor: FileDescriptor, cache: inout CacheDrop) {
+        descriptor.dropCache(offset: 0, length: target.facts.regionSize)
+        guard target.isBlockDevice else { return }
+        do {
+            try descriptor.flushDeviceBuffers()
+        } catch {
+            if case .fadviseAndDeviceBuffers = cache { cache = .fadviseOnly(reason: "BLKFLSBUF: \(error.reason)") }
+        }
+    }
+
+    /// Fills the temporary file with incompressible data, so reads have something real to read
+    /// (a sparse or fallocated file reads as zeros without touching the disk), and so writes
+    /// overwrite allocated blocks as they would on a device.
+    private func layOut(progress: (BenchProgress) -> Void) throws(BenchError) {
+        let path = target.facts.benchPath
+        let size = target.facts.regionSize
+        let blockSize = Int(min(Int64(Self.layoutBlockSize), size))
+        guard let buffer = AlignedBuffer(capacity: blockSize, alignment: target.bufferAlignment) else {
+            throw BenchError.system(SystemError("posix_memalign", code: ENOMEM))
+        }
+        QueueDepthWorkers.fillIncompressible(buffer, seed: 0x5EED)
+        let descriptor: FileDescriptor
+        do { descriptor = try FileDescriptor.open(path, flags: [.writeOnly, .closeOnExec]) } catch { throw BenchError.system(error) }
+        defer { try? descriptor.close() }
+        let start = MonotonicClock.now()
+        var lastReport = start
+        var written: Int64 = 0
+        do throws(SystemError) {
+            while written < size {
+                let count = Int(min(Int64(blockSize), size - written))
+                let n = try descriptor.write(toAbsoluteOffset: written, UnsafeRawBufferPointer(buffer.slice(0, count)))
+                // A write that moves nothing would loop forever: GNU dd calls that ENOSPC.
+                if n == 0 { throw SystemError("write", path: path, code: ENOSPC) }
+                written += Int64(n)
+                let now = MonotonicClock.now()
+                if now - lastReport >= progressInterval {
+                    lastReport = now
+                    progress(BenchProgress(phase: .layingOut, testNumber: 0, testCount: 0, bytes: written, nanoseconds: now - start))
+                }
+            }
+            try descriptor.syncData()
+        } catch {
+            throw BenchError.system(error)
+        }
+    }
+}

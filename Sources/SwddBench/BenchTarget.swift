@@ -1,0 +1,171 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwddSystem
+
+/// The facts about a target the report prints: a value, so formatters can be tested without one.
+public struct BenchTargetFacts: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case blockDevice = "block_device"
+        case file
+        case directory
+    }
+    /// The path as given.
+    public var path: String
+    public var kind: Kind
+    /// Where the I/O goes: the device itself, or the temporary file made for a file or directory.
+    public var benchPath: String
+    /// Bytes used from offset 0.
+    public var regionSize: Int64
+    /// The device's size (`BLKGETSIZE64`); nil for files.
+    public var deviceSize: Int64?
+    /// `BLKSSZGET` for a device, the file system's block size for a file: the unit `O_DIRECT`
+    /// requests must be multiples of.
+    public var sectorSize: Int
+
+    public init(path: String, kind: Kind, benchPath: String, regionSize: Int64, deviceSize: Int64? = nil, sectorSize: Int) {
+        self.path = path
+        self.kind = kind
+        self.benchPath = benchPath
+        self.regionSize = regionSize
+        self.deviceSize = deviceSize
+        self.sectorSize = sectorSize
+    }
+}
+
+/// What the user allowed: `--write`, and whether write tests were named explicitly.
+public struct WriteRequest: Sendable, Equatable {
+    public var flag: Bool
+    public var explicit: Bool
+    public init(flag: Bool, explicit: Bool) {
+        self.flag = flag
+        self.explicit = explicit
+    }
+}
+
+/// A target opened for benching: a block device (read in place; written only when allowed and
+/// not in use, held with `O_EXCL` for the whole run), or a temporary file created next to a file
+/// or inside a directory and removed by `close` (or by `ScratchFiles.removeAll` on a signal).
+public final class BenchTarget: Sendable {
+    public let facts: BenchTargetFacts
+    /// Whether write tests may run.
+    public let writesAllowed: Bool
+    private let scratch: ScratchFiles?
+    /// The `O_EXCL` descriptor that keeps anyone from mounting the device while we write it.
+    private let exclusiveHold: FileDescriptor?
+
+    private init(facts: BenchTargetFacts, writesAllowed: Bool, scratch: ScratchFiles?, exclusiveHold: FileDescriptor?) {
+        self.facts = facts
+        self.writesAllowed = writesAllowed
+        self.scratch = scratch
+        self.exclusiveHold = exclusiveHold
+    }
+
+    var isBlockDevice: Bool { facts.kind == .blockDevice }
+    /// A temporary file must be filled before it can be read.
+    var needsLayout: Bool { facts.kind != .blockDevice }
+    /// Buffers are aligned to at least a page, whatever the sector size, as `O_DIRECT` wants.
+    var bufferAlignment: Int { max(4096, facts.sectorSize) }
+
+    /// Opens `path` for a bench of `regionSize` bytes. `mounts` is asked only before writing to
+    /// a block device.
+    public static func open(_ path: String, regionSize: Int64, write: WriteRequest, scratch: ScratchFiles,
+                            mounts: () -> MountTable = { MountTable.current() }) throws(BenchError) -> BenchTarget {
+        let status: FileStatus?
+        do {
+            status = try FileStatus.of(path: path)
+        } catch {
+            // A file that does not exist yet is fine: the temporary file goes where it would be.
+            guard error.code == ENOENT, (try? FileStatus.of(path: parentDirectory(of: path)))?.kind == .directory else {
+                throw BenchError.system(error)
+            }
+            status = nil
+        }
+        switch status?.kind {
+        case .blockDevice?:
+            return try openDevice(path, regionSize: regionSize, write: write, mounts: mounts)
+        case .directory?:
+            return try openScratch(path, kind: .directory, directory: path, regionSize: regionSize, scratch: scratch)
+        case .regular?, nil:
+            return try openScratch(path, kind: .file, directory: parentDirectory(of: path), regionSize: regionSize, scratch: scratch)
+        case .some:
+            throw BenchError.refused("cannot bench '\(path)': not a block device, regular file or directory")
+        }
+    }
+
+    /// Decides whether write tests run on a block device: only with `--write`. Without it, write
+    /// tests named explicitly are refused and the default set quietly reads only.
+    public static func deviceWritesAllowed(_ path: String, write: WriteRequest) throws(BenchError) -> Bool {
+        if write.flag { return true }
+        if write.explicit {
+            throw BenchError.refused("refusing to write to block device '\(path)' without --write: the write tests destroy the data on it")
+        }
+        return false
+    }
+
+    /// The refusal for writing to a device that is mounted, holds a mounted partition or is swap.
+    public static func busyRefusal(_ path: String, status: FileStatus, mounts: MountTable) -> BenchError? {
+        guard let usage = mounts.usage(ofDeviceMajor: status.representedMajor, minor: status.representedMinor, path: path) else { return nil }
+        return BenchError.refused("refusing to write to '\(path)': \(usage)")
+    }
+
+    private static func openDevice(_ path: String, regionSize: Int64, write: WriteRequest,
+                                   mounts: () -> MountTable) throws(BenchError) -> BenchTarget {
+        let writes = try deviceWritesAllowed(path, write: write)
+        let descriptor: FileDescriptor
+        if writes {
+            let status: FileStatus
+            do { status = try FileStatus.of(path: path) } catch { throw BenchError.system(error) }
+            if let refusal = busyRefusal(path, status: status, mounts: mounts()) { throw refusal }
+            // O_EXCL on a block device fails with EBUSY while it is mounted or claimed: the
+            // kernel's own answer, asked after the mount table's clearer one.
+            do {
+                descriptor = try FileDescriptor.open(path, flags: [.readWrite, .exclusive, .closeOnExec])
+            } catch {
+                if error.code == EBUSY { throw BenchError.refused("refusing to write to '\(path)': it is in use (\(error.reason))") }
+                throw BenchError.system(error)
+            }
+        } else {
+            do { descriptor = try FileDescriptor.open(path, flags: [.readOnly, .closeOnExec]) } catch { throw BenchError.system(error) }
+        }
+        let hold: FileDescriptor? = writes ? descriptor : nil
+        let geometry: BlockDeviceGeometry
+        do {
+            geometry = try BlockDeviceGeometry.of(descriptor)
+        } catch {
+            try? descriptor.close()
+            throw BenchError.system(error)
+        }
+        if hold == nil { try? descriptor.close() }
+        let deviceSize = Int64(clamping: geometry.size)
+        let sector = max(geometry.logicalSectorSize, 512)
+        let region = min(regionSize, deviceSize) / Int64(sector) * Int64(sector)
+        let facts = BenchTargetFacts(path: path, kind: .blockDevice, benchPath: path, regionSize: region,
+                                     deviceSize: deviceSize, sectorSize: sector)
+        return BenchTarget(facts: facts, writesAllowed: writes, scratch: nil, exclusiveHold: hold)
+    }
+
+    private static func openScratch(_ path: String, kind: BenchTargetFacts.Kind, directory: String,
+                                    regionSize: Int64, scratch: ScratchFiles) throws(BenchError) -> BenchTarget {
+        let file = try scratch.create(in: directory)
+        var sector = 4096
+        if let status = try? FileStatus.of(path: file), status.blockSize >= 512, status.blockSize <= 1 << 20 {
+            sector = status.blockSize
+        }
+        let facts = BenchTargetFacts(path: path, kind: kind, benchPath: file, regionSize: regionSize, sectorSize: sector)
+        return BenchTarget(facts: facts, writesAllowed: true, scratch: scratch, exclusiveHold: nil)
+    }
+
+    /// `dir/name` → `dir`, `name` → `.`, `/name` → `/`.
+    static func parentDirectory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    /// Removes the temporary file and lets go of the device.
+    public func close() {
+        if facts.kind != .blockDevice { scratch?.remove(facts.benchPath) }
+        if let exclusiveHold { try? exclusiveHold.close() }
+    }
+}

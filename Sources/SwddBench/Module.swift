@@ -1,1 +1,0 @@
-// SwddBench: module under construction in this session; see DESIGN §2.

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import SwddBench
+import SwddSystem
+
+/// Short real runs (0.2 s per test, 8 MiB region): every row comes back measured and positive,
+/// and the temporary file is gone afterwards. Speed itself is never asserted here.
+@Suite(.serialized) struct BenchRunTests {
+    static let plan = BenchPlan(timeLimit: 200_000_000, regionSize: 8 << 20)
+
+    @Test func fullMatrixOnATemporaryFile() throws {
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = ScratchFiles()
+        let target = try BenchTarget.open(dir, regionSize: Self.plan.regionSize,
+                                          write: WriteRequest(flag: false, explicit: false), scratch: scratch)
+        #expect(target.facts.kind == .directory)
+        var reports = 0
+        var runner = BenchRunner(target: target, plan: Self.plan)
+        runner.progressInterval = 1_000_000
+        let run = try runner.run { progress in
+            reports += 1
+            #expect(progress.bytes >= 0)
+        }
+        target.close()
+
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        #expect(scratch.paths.isEmpty)
+        #expect(reports >= 0)
+
+        let expected = Self.plan.tests(writesAllowed: true)
+        #expect(run.results.map(\.test) == expected)
+        #expect(run.results.count == 52)
+        for result in run.results {
+            guard let m = result.measurement else {
+                Issue.record("\(result.test.label) was not measured: \(result.outcome)")
+                continue
+            }
+            #expect(m.bytes > 0, "\(result.test.label)")
+            #expect(m.bytes % Int64(result.test.blockSize) == 0, "\(result.test.label)")
+            #expect(m.bytes <= 8 << 20, "\(result.test.label): one pass at most")
+            #expect(m.bytesPerSecond > 0, "\(result.test.label)")
+            #expect((result.iops ?? 0) > 0, "\(result.test.label)")
+        }
+        #expect(run.cache == .fadvise)
+        #expect(!run.writesLeftOut)
+        #expect(run.recommendation.read != nil)
+        #expect(run.recommendation.write != nil)
+
+        let table = BenchReport.table(run)
+        for test in expected {
+            let rowStart = "\(test.pattern.rawValue)"
+            #expect(table.contains(rowStart))
+        }
+        #expect(table.split(separator: "\n").filter { $0.hasPrefix("read ") || $0.hasPrefix("write ") || $0.hasPrefix("randread ") }.count == 52)
+        #expect(BenchReport.json(run).split(separator: "\n").filter { $0.contains(#""bytes_per_second""#) && $0.contains(#""test""#) }.count == 52)
+    }
+
+    @Test func fileTargetLeavesTheFileAloneAndRemovesTheTemporaryOne() throws {
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = FileManager.default.createFile(atPath: "\(dir)/data", contents: Data("keep me".utf8))
+        let plan = BenchPlan(blockSizes: [64 << 10], depths: [1, 4], timeLimit: 100_000_000, regionSize: 1 << 20)
+        let target = try BenchTarget.open("\(dir)/data", regionSize: plan.regionSize,
+                                          write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+        let run = try BenchRunner(target: target, plan: plan).run()
+        target.close()
+        #expect(run.results.count == 12)
+        #expect(run.results.allSatisfy { ($0.measurement?.bytes ?? 0) > 0 })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["data"])
+        #expect(FileManager.default.contents(atPath: "\(dir)/data") == Data("keep me".utf8))
+    }
+
+    @Test func loopDeviceReadsWithoutWrite() throws {
+        guard Shell.isRoot else {
+            print("SKIPPED loopDeviceReadsWithoutWrite: needs root for losetup")
+            return
+        }
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        Shell.run("head -c 8388608 /dev/urandom > '\(dir)/disk'")
+        guard let loop = Shell.attachLoop("\(dir)/disk") else {
+            print("SKIPPED loopDeviceReadsWithoutWrite: no loop device available")
+            return
+        }
+        defer { Shell.run("losetup -d \(loop)") }
+        let before = Shell.run("sha256sum < '\(dir)/disk'").output
+        let plan = BenchPlan(blockSizes: [4096, 1 << 20], depths: [1, 4], timeLimit: 100_000_000, regionSize: 8 << 20)
+        let target = try BenchTarget.open(loop, regionSize: plan.regionSize, write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+        let run = try BenchRunner(target: target, plan: plan).run()
+        target.close()
+        #expect(run.writesLeftOut)
+        #expect(run.cache == .fadviseAndDeviceBuffers)
+        #expect(run.results.count == 12)  // 2 sizes × 2 modes × 2 depths of reads + 4 random rows
+        #expect(!run.results.contains { $0.test.pattern == .write })
+        #expect(run.results.allSatisfy { ($0.measurement?.bytes ?? 0) > 0 })
+        #expect(Shell.run("sha256sum < '\(dir)/disk'").output == before)
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+@testable import SwddBench
+import SwddSystem
+
+/// Shell helpers for fixtures: loop devices and file systems made with losetup/mkfs/mount.
+enum Shell {
+    @discardableResult
+    static func run(_ command: String) -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch { return (127, "\(error)") }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    static var isRoot: Bool { getuid() == 0 }
+
+    /// A fresh directory under /tmp, removed by the caller.
+    static func temporaryDirectory() -> String {
+        let path = NSTemporaryDirectory() + "swdd-bench-tests-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// Attaches `file` to a free loop device; nil (and the reason) when that is not possible here.
+    static func attachLoop(_ file: String) -> String? {
+        let result = run("losetup -f --show '\(file)'")
+        return result.status == 0 ? result.output : nil
+    }
+}
+
+@Suite(.serialized) struct BenchTargetTests {
+    @Test func writingADeviceNeedsTheWriteFlag() throws {
+        #expect(throws: BenchError.refused("refusing to write to block device '/dev/sdz' without --write: the write tests destroy the data on it")) {
+            try BenchTarget.deviceWritesAllowed("/dev/sdz", write: WriteRequest(flag: false, explicit: true))
+        }
+        // Asked for nothing in particular: the device is only read.
+        #expect(try BenchTarget.deviceWritesAllowed("/dev/sdz", write: WriteRequest(flag: false, explicit: false)) == false)
+        #expect(try BenchTarget.deviceWritesAllowed("/dev/sdz", write: WriteRequest(flag: true, explicit: true)) == true)
+    }
+
+    @Test func realLoopDeviceWithoutWriteIsReadOnly() throws {
+        guard Shell.isRoot else {
+            print("SKIPPED realLoopDeviceWithoutWriteIsReadOnly: needs root for losetup")
+            return
+        }
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        Shell.run("truncate -s 16M '\(dir)/disk'")
+        guard let loop = Shell.attachLoop("\(dir)/disk") else {
+            print("SKIPPED realLoopDeviceWithoutWriteIsReadOnly: no loop device available")
+            return
+        }
+        defer { Shell.run("losetup -d \(loop)") }
+        let scratch = ScratchFiles()
+        #expect(throws: BenchError.refused("refusing to write to block device '\(loop)' without --write: the write tests destroy the data on it")) {
+            _ = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: false, explicit: true), scratch: scratch)
+        }
+        let target = try BenchTarget.open(loop, regionSize: 1 << 30, write: WriteRequest(flag: false, explicit: false), scratch: scratch)
+        defer { target.close() }
+        #expect(!target.writesAllowed)
+        #expect(target.facts.kind == .blockDevice)
+        #expect(target.facts.regionSize == 16 << 20)  // capped at the device
+        #expect(target.facts.deviceSize == 16 << 20)
+        #expect(target.facts.sectorSize == 512)
+        #expect(scratch.paths.isEmpty)
+    }
+
+    @Test func mountedLoopDeviceIsRefusedEvenWithWrite() throws {
+        guard Shell.isRoot else {
+            print("SKIPPED mountedLoopDeviceIsRefusedEvenWithWrite: needs root for losetup and mount")
+            return
+        }
+        guard Shell.run("command -v mkfs.ext4").status == 0 else {
+            print("SKIPPED mountedLoopDeviceIsRefusedEvenWithWrite: mkfs.ext4 not installed")
+            return
+        }
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        Shell.run("truncate -s 32M '\(dir)/disk' && mkfs.ext4 -q -F '\(dir)/disk' && mkdir '\(dir)/mnt'")
+        guard let loop = Shell.attachLoop("\(dir)/disk") else {
+            print("SKIPPED mountedLoopDeviceIsRefusedEvenWithWrite: no loop device available")
+            return
+        }
+        defer { Shell.run("losetup -d \(loop)") }
+        let mounted = Shell.run("mount \(loop) '\(dir)/mnt'")
+        guard mounted.status == 0 else {
+            print("SKIPPED mountedLoopDeviceIsRefusedEvenWithWrite: mount failed: \(mounted.output)")
+            return
+        }
+        defer { Shell.run("umount '\(dir)/mnt'") }
+        let mountPoint = Shell.run("findmnt -n -o TARGET \(loop)").output
+        #expect(throws: BenchError.refused("refusing to write to '\(loop)': mounted on \(mountPoint)")) {
+            _ = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: true, explicit: false), scratch: ScratchFiles())
+        }
+        // The kernel's O_EXCL guard refuses it too, should the mount table not know.
+        #expect(throws: BenchError.refused("refusing to write to '\(loop)': it is in use (Device or resource busy)")) {
+            _ = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: true, explicit: false), scratch: ScratchFiles(),
+                                     mounts: { MountTable(entries: [], swapDevices: []) })
+        }
+        // Reading a mounted device is safe and allowed.
+        let reader = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+        reader.close()
+    }
+
+    @Test func writableLoopDeviceIsHeldExclusively() throws {
+        guard Shell.isRoot else {
+            print("SKIPPED writableLoopDeviceIsHeldExclusively: needs root for losetup")
+            return
+        }
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        Shell.run("truncate -s 16M '\(dir)/disk'")
+        guard let loop = Shell.attachLoop("\(dir)/disk") else {
+            print("SKIPPED writableLoopDeviceIsHeldExclusively: no loop device available")
+            return
+        }
+        defer { Shell.run("losetup -d \(loop)") }
+        let target = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: true, explicit: false), scratch: ScratchFiles())
+        #expect(target.writesAllowed)
+        // While the bench holds it, a second writer (or a mount) is refused.
+        #expect(throws: BenchError.refused("refusing to write to '\(loop)': it is in use (Device or resource busy)")) {
+            _ = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: true, explicit: false), scratch: ScratchFiles())
+        }
+        target.close()
+    }
+
+    @Test func otherKindsAreRefused() {
+        #expect(throws: BenchError.refused("cannot bench '/dev/null': not a block device, regular file or directory")) {
+            _ = try BenchTarget.open("/dev/null", regionSize: 1 << 20, write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+        }
+        // A file that does not exist yet is fine, but only in a directory that does.
+        #expect(throws: BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: ENOENT))) {
+            _ = try BenchTarget.open("/nonexistent-dir/x", regionSize: 1 << 20, write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+        }
+        #expect(BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: ENOENT)).message
+                == "cannot stat '/nonexistent-dir/x': No such file or directory")
+    }
+
+    @Test func fileTargetUsesATemporaryFileNextToIt() throws {
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = FileManager.default.createFile(atPath: "\(dir)/keep", contents: Data("precious".utf8))
+        let scratch = ScratchFiles()
+        let target = try BenchTarget.open("\(dir)/keep", regionSize: 1 << 20, write: WriteRequest(flag: false, explicit: true), scratch: scratch)
+        #expect(target.facts.kind == .file)
+        #expect(target.writesAllowed)
+        #expect(target.facts.benchPath.hasPrefix("\(dir)/.swdd-bench."))
+        #expect(FileManager.default.fileExists(atPath: target.facts.benchPath))
+        target.close()
+        #expect(!FileManager.default.fileExists(atPath: target.facts.benchPath))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["keep"])
+        #expect(FileManager.default.contents(atPath: "\(dir)/keep") == Data("precious".utf8))
+    }
+
+    @Test func removeAllStopsNewFilesAndClearsOld() throws {
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let scratch = ScratchFiles()
+        let first = try scratch.create(in: dir)
+        let second = try scratch.create(in: dir + "/")
+        #expect(first != second)
+        scratch.removeAll()
+        scratch.removeAll()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        #expect(throws: BenchError.refused("interrupted")) { _ = try scratch.create(in: dir) }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+
+    @Test func parentDirectories() {
+        #expect(BenchTarget.parentDirectory(of: "a/b/c") == "a/b")
+        #expect(BenchTarget.parentDirectory(of: "c") == ".")
+        #expect(BenchTarget.parentDirectory(of: "/c") == "/")
+    }
+}
