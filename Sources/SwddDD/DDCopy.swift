@@ -139,8 +139,10 @@ public enum DDCopy {
         } catch {
             throw DDFatalError(message: DDMessages.memoryExhaustedByInputBuffer(size: ibs), printsStatistics: false)
         }
+        // Where reading starts: after skip=, and after whatever the kernel copy already moved.
+        let inputOffset = skip.offset >= 0 ? ((try? input.descriptor.seek(offset: 0, from: .current)) ?? -1) : -1
         let reader = DDReader(input: input.descriptor, name: input.name, settings: settings, reporter: reporter,
-                              batched: readsBatched, startOffset: skip.offset, seekable: skip.offset >= 0,
+                              batched: readsBatched, startOffset: inputOffset, seekable: inputOffset >= 0,
                               recordsAlreadyRead: recordsAlreadyRead,
                               skipsHoles: settings.conversions.contains(.sparse) && input.status.kind == .regular
                                 && !settings.conversions.contains(.block) && !settings.conversions.contains(.unblock),

@@ -19,6 +19,9 @@ final class DDPartialReadWarning {
         armed = false
     }
 
+    /// Notes a failed read: GNU remembers it as -1, so the read after it warns about nothing.
+    func noteFailedRead() { previousRead = -1 }
+
     /// The previous read's size, which O_DIRECT's end-of-file EINVAL rule looks at.
     var lastRead: Int { previousRead }
 }

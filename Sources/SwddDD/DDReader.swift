@@ -242,6 +242,7 @@ final class DDReader: ChunkSource {
             if error.code == EINVAL && settings.inputFlags.contains(.direct) && 0 < previous && previous < blockSize {
                 return 0
             }
+            partialReadWarning.noteFailedRead()
             throw error
         }
     }
@@ -255,7 +256,10 @@ final class DDReader: ChunkSource {
         guard settings.conversions.contains(.noerror) else { throw DDReadFailure(error: error) }
         // Statistics must include everything read before the error, as in a serial dd.
         context.waitUntilConsumerCaughtUp()
-        reporter.diagnose(DDMessages.errorReading(name, reason: error.reason, locale: reporter.locale))
+        // GNU keeps quiet about errors it was told to skip when told to be quiet.
+        if reporter.status != .none {
+            reporter.diagnose(DDMessages.errorReading(name, reason: error.reason, locale: reporter.locale))
+        }
         reporter.printStatistics()
         let skipOver = Int64(blockSize - previousShortRead)
         if seekable {
