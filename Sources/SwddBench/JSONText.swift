@@ -1,3 +1,5 @@
+import SwddSystem
+
 /// A JSON value and its text, without Foundation: keys keep the order they are given in, and
 /// containers nested two levels deep print on one line, so each bench row is one line.
 enum JSONText: Equatable {
@@ -23,7 +25,7 @@ enum JSONText: Equatable {
 
     private func write(to out: inout String, level: Int) {
         switch self {
-        case .string(let text): Self.quote(text, to: &out)
+        case .string(let text): out += text.jsonQuoted
         case .integer(let value): out += String(value)
         case .bool(let value): out += value ? "true" : "false"
         case .null: out += "null"
@@ -33,7 +35,7 @@ enum JSONText: Equatable {
             out += inline ? "{" : "{\n"
             for (index, (key, value)) in members.enumerated() {
                 if !inline { out += String(repeating: "  ", count: level + 1) }
-                Self.quote(key, to: &out)
+                out += key.jsonQuoted
                 out += ": "
                 value.write(to: &out, level: level + 1)
                 if index < members.count - 1 { out += inline ? ", " : ",\n" }
@@ -50,24 +52,5 @@ enum JSONText: Equatable {
             }
             out += inline ? "]" : "\n" + String(repeating: "  ", count: level) + "]"
         }
-    }
-
-    /// RFC 8259 string escaping: quote, backslash and control characters.
-    private static func quote(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

@@ -130,22 +130,11 @@ struct BenchCommand: ParsableCommand {
 
     /// One `swdd: …` line on standard error.
     static func complain(_ message: String) {
-        writeAll("swdd: \(message)\n", to: .standardError)
+        FileDescriptor.standardError.writeAll("swdd: \(message)\n")
     }
 
     static func emit(_ text: String) {
-        writeAll(text, to: .standardOutput)
-    }
-
-    /// Writes all of `text`, retrying short writes; a closed pipe or full disk ends it quietly,
-    /// since there is nowhere left to say so.
-    static func writeAll(_ text: String, to descriptor: FileDescriptor) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let count = bytes.withUnsafeBytes { (try? descriptor.write($0)) ?? 0 }
-            if count <= 0 { return }
-            bytes = bytes.dropFirst(count)
-        }
+        FileDescriptor.standardOutput.writeAll(text)
     }
 }
 
@@ -162,7 +151,7 @@ final class ProgressLine: Sendable {
         guard enabled else { return }
         width.withLock { width in
             let pad = String(repeating: " ", count: max(0, width - text.count))
-            BenchCommand.writeAll("\r" + text + pad, to: .standardError)
+            FileDescriptor.standardError.writeAll("\r" + text + pad)
             width = text.count
         }
     }
@@ -171,7 +160,7 @@ final class ProgressLine: Sendable {
         guard enabled else { return }
         width.withLock { width in
             guard width > 0 else { return }
-            BenchCommand.writeAll("\r" + String(repeating: " ", count: width) + "\r", to: .standardError)
+            FileDescriptor.standardError.writeAll("\r" + String(repeating: " ", count: width) + "\r")
             width = 0
         }
     }

@@ -46,16 +46,5 @@ enum DDMode {
     }
 }
 
-func writeStandardOutput(_ text: String) { writeAll(fd: 1, text) }
-func writeStandardError(_ text: String) { writeAll(fd: 2, text) }
-
-private func writeAll(fd: Int32, _ text: String) {
-    var text = text
-    text.withUTF8 { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
-        }
-    }
-}
+func writeStandardOutput(_ text: String) { FileDescriptor.standardOutput.writeAll(text) }
+func writeStandardError(_ text: String) { FileDescriptor.standardError.writeAll(text) }

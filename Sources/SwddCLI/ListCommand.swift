@@ -69,23 +69,13 @@ struct ListCommand: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 
-    /// Writes to standard output whole, retrying short writes.
+    /// Writes to standard output whole.
     static func emit(_ text: String) {
-        write(text, to: 1)
+        FileDescriptor.standardOutput.writeAll(text)
     }
 
     /// One `swdd: …` line on standard error.
     static func complain(_ message: String) {
-        write("swdd: \(message)\n", to: 2)
-    }
-
-    private static func write(_ text: String, to fd: Int32) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return }  // a closed pipe or full disk: nothing more can be said there
-            bytes = bytes.dropFirst(count)
-        }
+        FileDescriptor.standardError.writeAll("swdd: \(message)\n")
     }
 }

@@ -32,7 +32,7 @@ public final class DDReporter: Sendable {
             var text = length > 0 ? "\n" : ""
             length = 0
             text += "\(program): \(message)\n"
-            writeStandardError(text)
+            FileDescriptor.standardError.writeAll(text)
         }
     }
 
@@ -44,7 +44,7 @@ public final class DDReporter: Sendable {
         progressLength.withLock { length in
             let text = DDSummary.text(stats, status: status, elapsedNanoseconds: elapsed, progressLineActive: length > 0)
             length = 0
-            writeStandardError(text)
+            FileDescriptor.standardError.writeAll(text)
         }
     }
 
@@ -55,19 +55,7 @@ public final class DDReporter: Sendable {
         progressLength.withLock { length in
             let line = DDProgressLine(stats, elapsedNanoseconds: elapsed, previousLength: length)
             length = line.length
-            writeStandardError(line.text)
-        }
-    }
-}
-
-/// Writes all of `text` to fd 2, retrying short writes; errors on stderr have nowhere to go.
-func writeStandardError(_ text: String) {
-    var text = text
-    text.withUTF8 { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
-            if n > 0 { offset += n } else if n < 0 && errno == EINTR { continue } else { return }
+            FileDescriptor.standardError.writeAll(line.text)
         }
     }
 }

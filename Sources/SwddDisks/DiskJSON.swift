@@ -1,3 +1,5 @@
+import SwddSystem
+
 /// `swdd list --json`: the listed facts as one JSON document, in the spirit of `sfdisk --json`
 /// (same key names for the partition table: `label`, `id`, `device`, `unit`, `sectorsize`,
 /// `partitions` with `node`, `start`, `size`, `type`, `uuid`, `name`, `bootable`) plus the disk's
@@ -82,7 +84,7 @@ struct JSONWriter {
         close("]")
     }
 
-    mutating func field(_ key: String, string: String) { item(key, Self.quote(string)) }
+    mutating func field(_ key: String, string: String) { item(key, string.jsonQuoted) }
     mutating func field(_ key: String, number: UInt64) { item(key, "\(number)") }
     mutating func field(_ key: String, bool: Bool) { item(key, bool ? "true" : "false") }
 
@@ -90,7 +92,7 @@ struct JSONWriter {
         if needsComma { text += "," }
         if !text.isEmpty { text += "\n" }
         text += String(repeating: "   ", count: depth)
-        if let key { text += Self.quote(key) + ": " }
+        if let key { text += key.jsonQuoted + ": " }
         text += value
         needsComma = true
     }
@@ -105,23 +107,5 @@ struct JSONWriter {
         depth -= 1
         text += "\n" + String(repeating: "   ", count: depth) + bracket
         needsComma = true
-    }
-
-    static func quote(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
