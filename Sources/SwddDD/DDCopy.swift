@@ -14,7 +14,12 @@ public enum DDCopy {
     /// more I/O in flight at the device (measured on a loop device: 1.6× dd's `oflag=direct`
     /// at 4 MiB, against 1.0× at 1 MiB).
     static let deviceChunkSize = 4 << 20
-    static let chunkCount = 4
+
+    /// Four chunks keep the reader and writer busy; with records so large that one chunk is
+    /// already big (bs=1G), two still overlap them without holding four times dd's memory.
+    static func chunkCount(forChunkSize size: Int) -> Int {
+        size > 64 << 20 ? 2 : 4
+    }
 
     /// Runs the copy and returns the exit status. `protectBusyDevices` is the CLI's policy:
     /// refuse to write to a block device that is mounted or held by another process.
@@ -135,7 +140,8 @@ public enum DDCopy {
             let deviceIO = input.status.kind == .blockDevice || output.status.kind == .blockDevice
                 || settings.inputFlags.contains(.direct) || settings.outputFlags.contains(.direct)
             let target = deviceIO ? deviceChunkSize : fileChunkSize
-            pool = try ChunkPool(chunkCount: chunkCount, chunkSize: chunkSize(ibs: ibs, obs: obs, target: target), alignment: alignment)
+            let size = chunkSize(ibs: ibs, obs: obs, target: target)
+            pool = try ChunkPool(chunkCount: chunkCount(forChunkSize: size), chunkSize: size, alignment: alignment)
         } catch {
             throw DDFatalError(message: DDMessages.memoryExhaustedByInputBuffer(size: ibs), printsStatistics: false)
         }
@@ -168,7 +174,8 @@ public enum DDCopy {
                 throw DDFatalError(message: message, printsStatistics: true)
             }
         } catch {
-            throw DDFatalError(message: "\(error)", printsStatistics: true)
+            // Pipeline.Failure: the reader thread could not be started.
+            throw DDFatalError(message: "cannot start the reader thread: \(SystemError.describe(EAGAIN))", printsStatistics: true)
         }
         let status: Int32 = sink.inputFailed ? 1 : 0
         return try finishOutput(settings, output: output, writer: writer, reporter: reporter, status: status)
