@@ -165,7 +165,12 @@ public enum DDCopy {
             if let failure { reporter.diagnose(DDMessages.errorReading(input.name, reason: failure.reason, locale: reporter.locale)) }
         }
         do {
-            try Pipeline(pool: pool, source: reader, sink: sink).run()
+            let pipeline = Pipeline(pool: pool, source: reader, sink: sink)
+            // With a memory device on one side (and no disk on the other) there is nothing to
+            // overlap: one thread and one cached chunk are faster.
+            let nothingToOverlap = (input.status.isMemoryDevice && output.status.kind != .blockDevice)
+                || (output.status.isMemoryDevice && input.status.kind != .blockDevice)
+            if nothingToOverlap { try pipeline.runInline() } else { try pipeline.run() }
         } catch let outcome as DDSink.Outcome {
             switch outcome {
             case .writeFailed(let error, let oneBuffer):

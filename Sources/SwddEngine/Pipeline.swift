@@ -22,7 +22,7 @@ public final class Pipeline {
         self.sink = sink
     }
 
-    /// Runs to completion. Throws the sink's error (from `consume` or `finish`).
+    /// Runs to completion on two threads. Throws the sink's error (from `consume` or `finish`).
     public func run() throws {
         // One slot fewer than chunks: the reader always holds one chunk while filling.
         let queue = SignalingQueue<PipelineItem>(capacity: pool.chunkCount)
@@ -52,6 +52,33 @@ public final class Pipeline {
             pool.shutDown()
             thread.detach()
             throw error
+        }
+    }
+}
+
+extension Pipeline {
+    /// Runs the same source and sink on the calling thread, one chunk at a time, for copies
+    /// where one side costs nothing (reading /dev/zero, writing /dev/null): there is nothing to
+    /// overlap, and a single chunk that stays in cache beats a ring of them handed between
+    /// threads (measured: 0.83× GNU dd reading a cached file into /dev/null with the threads).
+    public func runInline() throws {
+        let context = ReaderContext(queue: SignalingQueue(capacity: 1))
+        guard let chunk = pool.take() else { return }
+        defer { pool.give(chunk) }
+        while true {
+            chunk.reset()
+            let result: FillResult
+            do {
+                result = try source.fill(chunk, context: context)
+            } catch {
+                try sink.finish(inputError: error)
+                return
+            }
+            if chunk.count > 0 || !chunk.units.isEmpty { try sink.consume(chunk) }
+            if case .end = result {
+                try sink.finish(inputError: nil)
+                return
+            }
         }
     }
 }
