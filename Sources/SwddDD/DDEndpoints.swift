@@ -75,7 +75,7 @@ enum DDEndpoints {
         // GNU truncates at open unless seek= keeps a prefix (then it ftruncates below) or notrunc.
         if settings.seekRecords == 0 && !conversions.contains(.notrunc) { options.insert(.truncate) }
 
-        if protectBusyDevices, !conversions.contains(.excl), let existing = statPath(path), existing.kind == .blockDevice {
+        if protectBusyDevices, !conversions.contains(.excl), let existing = try? FileStatus.of(path: path), existing.kind == .blockDevice {
             if let usage = MountTable.current().usage(ofDeviceMajor: existing.representedMajor, minor: existing.representedMinor, path: path) {
                 throw refusal(path, usage)
             }
@@ -127,12 +127,6 @@ enum DDEndpoints {
         let name = path.map { "'\($0)'" } ?? "'standard output'"
         return DDFatalError(message: "refusing to write to block device \(name): \(usage) (use force=yes to override)",
                             printsStatistics: false)
-    }
-
-    private static func statPath(_ path: String) -> FileStatus? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return FileStatus(st)
     }
 
     private static func status(of descriptor: FileDescriptor, name: String?, isInput: Bool, locale: QuotingLocale) throws(DDFatalError) -> FileStatus {

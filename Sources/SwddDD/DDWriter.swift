@@ -40,8 +40,6 @@ final class DDWriter {
     /// A write that failed part-way: how far it got.
     struct Failure: Error {
         var error: SystemError
-        /// Bytes of the units that reached the output before the failure.
-        var bytesWritten: Int
         /// End of the unit that failed, relative to the start of the units written.
         var failedUnitEnd: Int
         /// Bytes of the failed unit that were written.
@@ -59,11 +57,10 @@ final class DDWriter {
             guard spanEnd > spanStart else { return }
             let written = writeAll(base + spanStart, count: spanEnd - spanStart)
             if let error = written.error {
-                let complete = spanUnits.unitsCovered(byBytes: written.count).complete
+                let (complete, failed) = spanUnits.unitsCovered(byBytes: written.count)
                 count(complete)
-                let failedLength = firstUnitLength(after: complete, in: spanUnits)
-                throw Failure(error: error, bytesWritten: spanStart + written.count,
-                              failedUnitEnd: spanStart + complete.totalBytes + failedLength,
+                throw Failure(error: error,
+                              failedUnitEnd: spanStart + complete.totalBytes + (failed?.length ?? 0),
                               bytesOfFailedUnit: written.count - complete.totalBytes)
             }
             count(spanUnits)
@@ -100,15 +97,6 @@ final class DDWriter {
             }
         }
         try flushSpan()
-    }
-
-    private func firstUnitLength(after complete: UnitRuns, in units: UnitRuns) -> Int {
-        var skip = complete.unitCount
-        for run in units.runs {
-            if skip < run.repeatCount { return run.length }
-            skip -= run.repeatCount
-        }
-        return 0
     }
 
     private static func tally(_ stats: inout DDStatistics, length: Int, blockSize: Int) {

@@ -9,8 +9,6 @@ public final class Chunk: @unchecked Sendable {
     public let buffer: AlignedBuffer
     /// Valid bytes, from `buffer.base`.
     public var count: Int = 0
-    /// Position of the first byte in the source, for sinks that place data by offset.
-    public var sourceOffset: Int64 = 0
     /// The reads that filled the chunk (source side) or the writes to issue (sink side), in order.
     /// Empty means "one unit, the whole chunk".
     public var units = UnitRuns()
@@ -25,7 +23,6 @@ public final class Chunk: @unchecked Sendable {
     /// Empties the chunk for reuse.
     public func reset() {
         count = 0
-        sourceOffset = 0
         units.removeAll()
     }
 }

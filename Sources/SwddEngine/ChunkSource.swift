@@ -12,10 +12,17 @@ public enum FillResult: Sendable { case more, end }
 /// What a source may ask of the pipeline while it reads.
 public struct ReaderContext: Sendable {
     let queue: SignalingQueue<PipelineItem>
+    /// Inline runs have no queue to look at: their consumer is the caller, always waiting.
+    let inline: Bool
+
+    init(queue: SignalingQueue<PipelineItem>, inline: Bool = false) {
+        self.queue = queue
+        self.inline = inline
+    }
 
     /// True when the consumer is idle; a source filling a chunk from a slow input (a pipe,
     /// a terminal) should hand over what it has rather than wait for more.
-    public var consumerIsWaiting: Bool { queue.consumerIsWaiting }
+    public var consumerIsWaiting: Bool { inline || queue.consumerIsWaiting }
 
     /// Waits until the consumer has processed every chunk handed over so far, so that a
     /// message the source prints (a read error) comes after their effects, as in a serial copy.

@@ -45,27 +45,22 @@ public struct UnitRuns: Sendable, Equatable {
     public var fullCount: Int { runs.reduce(0) { $0 + ($1.isFull ? $1.repeatCount : 0) } }
     public var partialCount: Int { runs.reduce(0) { $0 + ($1.isFull ? 0 : $1.repeatCount) } }
 
-    /// How many units lie entirely within the first `bytes` bytes, and whether a further unit
-    /// was started but not completed (bytes ended inside it).
-    public func unitsCovered(byBytes bytes: Int) -> (complete: UnitRuns, startedIncomplete: Run?) {
+    /// Splits the units at a byte count, as after a write that stopped there: the units that lie
+    /// entirely within the first `bytes` bytes, and the unit in which the bytes ran out (the one
+    /// that failed, possibly with none of its bytes written); nil when every unit is covered.
+    public func unitsCovered(byBytes bytes: Int) -> (complete: UnitRuns, stoppedIn: Run?) {
         var remaining = bytes
         var complete = UnitRuns()
         for run in runs {
-            guard remaining > 0 else { break }
-            if run.length == 0 { complete.append(length: 0, count: run.repeatCount, isFull: run.isFull); continue }
-            let whole = min(run.repeatCount, remaining / run.length)
+            let whole = run.length == 0 ? run.repeatCount : min(run.repeatCount, remaining / run.length)
             complete.append(length: run.length, count: whole, isFull: run.isFull)
             remaining -= whole * run.length
-            if whole < run.repeatCount {
-                if remaining > 0 { return (complete, Run(length: run.length, repeatCount: 1, isFull: run.isFull)) }
-                return (complete, nil)
-            }
+            if whole < run.repeatCount { return (complete, Run(length: run.length, repeatCount: 1, isFull: run.isFull)) }
         }
         return (complete, nil)
     }
 
-    /// Calls `body` with each unit's (offset, length, isFull), merged into maximal spans of
-    /// consecutive units for which `split` is false. Used to write many small units at once.
+    /// Calls `body` with each unit's offset from the first unit, its length and whether it is full.
     public func forEachUnit(_ body: (_ offset: Int, _ length: Int, _ isFull: Bool) throws -> Void) rethrows {
         var offset = 0
         for run in runs {

@@ -142,4 +142,13 @@ public struct FileDescriptor: Sendable, Hashable {
     public func adviseSequential() {
         _ = swdd_fadvise_sequential(rawValue)
     }
+
+    /// The C function is `posix_fadvise(POSIX_FADV_RANDOM)`: turns readahead off for this open
+    /// file, as fio does for random workloads. Advisory, so failures are ignored.
+    public func adviseRandom() {
+        _ = posix_fadvise(rawValue, 0, 0, POSIX_FADV_RANDOM)
+    }
+
+    /// The C function is `isatty`.
+    public var isTerminal: Bool { isatty(rawValue) == 1 }
 }

@@ -35,6 +35,15 @@ public struct FileStatus: Sendable, Equatable {
     public var linkCount: UInt64
     public var blockSize: Int
 
+    /// The C function is `stat` (symbolic links followed, so `/dev/disk/by-id/…` names the disk).
+    public static func of(path: String) throws(SystemError) -> FileStatus {
+        var st = stat()
+        while stat(path, &st) != 0 {
+            if errno != EINTR { throw SystemError.current("stat", path: path) }
+        }
+        return FileStatus(st)
+    }
+
     public init(_ st: stat) {
         kind = FileKind(mode: st.st_mode)
         size = Int64(st.st_size)

@@ -40,4 +40,13 @@ public enum MonotonicClock {
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
+
+    /// The C function is `nanosleep`; an interrupted sleep simply ends early.
+    public static func sleep(nanoseconds: UInt64) {
+        var request = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
+        _ = nanosleep(&request, nil)
+    }
 }
+
+/// The C function is `getpid`; used to name temporary files.
+public func currentProcessID() -> Int32 { getpid() }

@@ -16,12 +16,16 @@ import Testing
 
     @Test func unitsCoveredStopsInsideAUnit() {
         let runs = UnitRuns([.init(length: 512, repeatCount: 4, isFull: true), .init(length: 7, repeatCount: 1, isFull: false)])
-        let (complete, started) = runs.unitsCovered(byBytes: 1100)
+        let (complete, stopped) = runs.unitsCovered(byBytes: 1100)
         #expect(complete.unitCount == 2)
-        #expect(started == .init(length: 512, repeatCount: 1, isFull: true))
+        #expect(stopped == .init(length: 512, repeatCount: 1, isFull: true))
+        // Stopping exactly on a boundary: the next unit failed with none of its bytes written.
+        let atBoundary = runs.unitsCovered(byBytes: 4 * 512)
+        #expect(atBoundary.complete.unitCount == 4)
+        #expect(atBoundary.stoppedIn == .init(length: 7, repeatCount: 1, isFull: false))
         let all = runs.unitsCovered(byBytes: 4 * 512 + 7)
         #expect(all.complete == runs)
-        #expect(all.startedIncomplete == nil)
+        #expect(all.stoppedIn == nil)
     }
 
     @Test func forEachUnitVisitsOffsetsInOrder() {
