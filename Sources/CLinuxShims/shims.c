@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 int swdd_flag_direct(void) { return O_DIRECT; }
@@ -84,3 +85,10 @@ int swdd_blk_zeroout(int fd, uint64_t offset, uint64_t length) {
 int swdd_blk_flush_buffers(int fd) { return ioctl(fd, BLKFLSBUF, 0); }
 
 long swdd_page_size(void) { return sysconf(_SC_PAGESIZE); }
+
+int swdd_statfs_type(const char *path, uint64_t *type) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    *type = (uint64_t)(unsigned long)info.f_type;
+    return 0;
+}

@@ -64,7 +64,8 @@ public enum BenchReport {
         switch target.kind {
         case .blockDevice:
             let size = target.deviceSize.map { ByteCount.human($0) + ", " } ?? ""
-            return "\(target.path) (block device, \(size)\(target.sectorSize)-byte sectors), \(region)"
+            let loop = target.backingFile.map { ", loop device on \($0)" } ?? ""
+            return "\(target.path) (block device, \(size)\(target.sectorSize)-byte sectors\(loop)), \(region)"
         case .file:
             return "\(target.path) (file; measured on temporary file \(target.benchPath)), \(region)"
         case .directory:
@@ -73,21 +74,21 @@ public enum BenchReport {
     }
 
     static func cacheSentence(_ cache: CacheDrop, target: BenchTargetFacts) -> String {
-        switch cache {
-        case .fadvise:
-            return "Reads are cold: the region is dropped from the page cache before each test (posix_fadvise DONTNEED)."
-        case .fadviseAndDeviceBuffers:
-            return "Reads are cold: the region is dropped from the page cache before each test (posix_fadvise DONTNEED, BLKFLSBUF)."
-        case .fadviseOnly(let reason):
-            return "Reads may be partly warm: \(reason); only posix_fadvise DONTNEED dropped the page cache before each test."
+        if let memory = cache.memoryFileSystem {
+            return "Reads come from memory: the data lives on \(memory), which keeps files in RAM, so no read here is cold."
         }
+        let steps = cache.steps.joined(separator: ", ")
+        if let warning = cache.warning {
+            return "Reads may be partly warm: \(warning); the page cache was dropped before each test with \(steps) only."
+        }
+        return "Reads are cold: the region is dropped from the page cache before each test (\(steps))."
     }
 
     static func recommendationLines(_ recommendation: Recommendation, target: String) -> [String] {
         guard recommendation.read != nil || recommendation.write != nil else {
             return ["No recommendation: no sequential test at queue depth 1 was measured."]
         }
-        var lines = ["Fastest for dd mode and swdd image (sequential, queue depth 1):"]
+        var lines = ["Fastest for dd mode (sequential, queue depth 1):"]
         var entries: [(String, String, Double)] = []
         if let read = recommendation.read {
             entries.append(("reading \(target):", Recommendation.readOperands(read), read.bytesPerSecond))
@@ -116,15 +117,15 @@ public enum BenchReport {
             ("region_bytes", .integer(target.regionSize)),
             ("device_bytes", target.deviceSize.map { .integer($0) } ?? .null),
             ("sector_size", .integer(Int64(target.sectorSize))),
+            ("backing_file", target.backingFile.map { .string($0) } ?? .null),
         ])
-        var cache: [(String, JSONText)] = [("posix_fadvise_dontneed", .bool(true))]
-        switch run.cache {
-        case .fadvise: cache.append(("blkflsbuf", .bool(false)))
-        case .fadviseAndDeviceBuffers: cache.append(("blkflsbuf", .bool(true)))
-        case .fadviseOnly(let reason):
-            cache.append(("blkflsbuf", .bool(false)))
-            cache.append(("warning", .string(reason)))
-        }
+        let cache = JSONText.object([
+            ("posix_fadvise_dontneed", .bool(true)),
+            ("blkflsbuf", .bool(run.cache.deviceBuffers)),
+            ("backing_file", run.cache.backingFile.map { .string($0) } ?? .null),
+            ("in_memory", run.cache.memoryFileSystem.map { .string($0) } ?? .null),
+            ("warning", run.cache.warning.map { .string($0) } ?? .null),
+        ])
         let results = run.results.map { result -> JSONText in
             let test = result.test
             var members: [(String, JSONText)] = [
@@ -160,7 +161,7 @@ public enum BenchReport {
         let document = JSONText.object([
             ("target", targetObject),
             ("time_limit_ns", .integer(Int64(clamping: run.timeLimit))),
-            ("cache", .object(cache)),
+            ("cache", cache),
             ("writes_left_out", .bool(run.writesLeftOut)),
             ("results", .array(results)),
             ("recommendation", .object([

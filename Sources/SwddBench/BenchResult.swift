@@ -41,16 +41,6 @@ public struct BenchResult: Sendable, Equatable {
     }
 }
 
-/// How reads were made cold, so the report can say what it measured.
-public enum CacheDrop: Sendable, Equatable {
-    /// `posix_fadvise(DONTNEED)` over the region before each test (files).
-    case fadvise
-    /// That and `BLKFLSBUF` (block devices).
-    case fadviseAndDeviceBuffers
-    /// `BLKFLSBUF` was refused (not root): only the advice was given, reads may be warm.
-    case fadviseOnly(reason: String)
-}
-
 /// Everything one `swdd bench` found: the input of the table and JSON formatters.
 public struct BenchRun: Sendable, Equatable {
     public var target: BenchTargetFacts

@@ -30,7 +30,7 @@ public struct BenchRunner {
         let tests = plan.tests(writesAllowed: target.writesAllowed)
         if target.needsLayout { try layOut(progress: progress) }
 
-        var state = RunState(cache: target.isBlockDevice ? .fadviseAndDeviceBuffers : .fadvise)
+        var state = RunState(cache: target.cacheDrop)
         var results: [BenchResult] = []
         for (index, test) in tests.enumerated() {
             let outcome = try run(test, number: index + 1, of: tests.count, state: &state, progress: progress)
@@ -132,15 +132,19 @@ public struct BenchRunner {
 
     /// Drops the region from the page cache so a test reaches the device: `posix_fadvise
     /// DONTNEED` for the file's pages, `BLKFLSBUF` for a block device's buffer cache (root only;
-    /// when refused, the report says reads may have been warm).
+    /// when refused, the report says reads may have been warm), and a loop device's backing file.
     private func makeCold(_ descriptor: FileDescriptor, cache: inout CacheDrop) {
         descriptor.dropCache(offset: 0, length: target.facts.regionSize)
         guard target.isBlockDevice else { return }
-        do {
-            try descriptor.flushDeviceBuffers()
-        } catch {
-            if case .fadviseAndDeviceBuffers = cache { cache = .fadviseOnly(reason: "BLKFLSBUF: \(error.reason)") }
+        if cache.deviceBuffers {
+            do {
+                try descriptor.flushDeviceBuffers()
+            } catch {
+                cache.deviceBuffers = false
+                cache.warn("BLKFLSBUF: \(error.reason)")
+            }
         }
+        target.dropBackingFileCache()
     }
 
     /// Fills the temporary file with incompressible data, so reads have something real to read

@@ -22,24 +22,18 @@ public struct BenchTargetFacts: Sendable, Equatable {
     /// `BLKSSZGET` for a device, the file system's block size for a file: the unit `O_DIRECT`
     /// requests must be multiples of.
     public var sectorSize: Int
+    /// The backing file, when the target is a loop device.
+    public var backingFile: String?
 
-    public init(path: String, kind: Kind, benchPath: String, regionSize: Int64, deviceSize: Int64? = nil, sectorSize: Int) {
+    public init(path: String, kind: Kind, benchPath: String, regionSize: Int64, deviceSize: Int64? = nil,
+                sectorSize: Int, backingFile: String? = nil) {
         self.path = path
         self.kind = kind
         self.benchPath = benchPath
         self.regionSize = regionSize
         self.deviceSize = deviceSize
         self.sectorSize = sectorSize
-    }
-}
-
-/// What the user allowed: `--write`, and whether write tests were named explicitly.
-public struct WriteRequest: Sendable, Equatable {
-    public var flag: Bool
-    public var explicit: Bool
-    public init(flag: Bool, explicit: Bool) {
-        self.flag = flag
-        self.explicit = explicit
+        self.backingFile = backingFile
     }
 }
 
@@ -53,12 +47,19 @@ public final class BenchTarget: Sendable {
     private let scratch: ScratchFiles?
     /// The `O_EXCL` descriptor that keeps anyone from mounting the device while we write it.
     private let exclusiveHold: FileDescriptor?
+    /// What making reads cold takes here, before any test: the runner adds what it learns.
+    let cacheDrop: CacheDrop
+    /// A loop device's backing file, read-only, to drop its page cache before each test.
+    private let backing: FileDescriptor?
 
-    private init(facts: BenchTargetFacts, writesAllowed: Bool, scratch: ScratchFiles?, exclusiveHold: FileDescriptor?) {
+    private init(facts: BenchTargetFacts, writesAllowed: Bool, scratch: ScratchFiles?, exclusiveHold: FileDescriptor?,
+                 cacheDrop: CacheDrop, backing: FileDescriptor? = nil) {
         self.facts = facts
         self.writesAllowed = writesAllowed
         self.scratch = scratch
         self.exclusiveHold = exclusiveHold
+        self.cacheDrop = cacheDrop
+        self.backing = backing
     }
 
     var isBlockDevice: Bool { facts.kind == .blockDevice }
@@ -67,9 +68,10 @@ public final class BenchTarget: Sendable {
     /// Buffers are aligned to at least a page, whatever the sector size, as `O_DIRECT` wants.
     var bufferAlignment: Int { max(4096, facts.sectorSize) }
 
-    /// Opens `path` for a bench of `regionSize` bytes. `mounts` is asked only before writing to
-    /// a block device.
-    public static func open(_ path: String, regionSize: Int64, write: WriteRequest, scratch: ScratchFiles,
+    /// Opens `path` for a bench of `regionSize` bytes. A block device is opened for writing only
+    /// when `writeDevice` says so (whether it may be is the caller's policy), and even then never
+    /// while in use: `mounts` is asked first, then the kernel through `O_EXCL`.
+    public static func open(_ path: String, regionSize: Int64, writeDevice: Bool, scratch: ScratchFiles,
                             mounts: () -> MountTable = { MountTable.current() }) throws(BenchError) -> BenchTarget {
         let status: FileStatus?
         do {
@@ -83,7 +85,7 @@ public final class BenchTarget: Sendable {
         }
         switch status?.kind {
         case .blockDevice?:
-            return try openDevice(path, regionSize: regionSize, write: write, mounts: mounts)
+            return try openDevice(path, regionSize: regionSize, writes: writeDevice, mounts: mounts)
         case .directory?:
             return try openScratch(path, kind: .directory, directory: path, regionSize: regionSize, scratch: scratch)
         case .regular?, nil:
@@ -93,25 +95,14 @@ public final class BenchTarget: Sendable {
         }
     }
 
-    /// Decides whether write tests run on a block device: only with `--write`. Without it, write
-    /// tests named explicitly are refused and the default set quietly reads only.
-    public static func deviceWritesAllowed(_ path: String, write: WriteRequest) throws(BenchError) -> Bool {
-        if write.flag { return true }
-        if write.explicit {
-            throw BenchError.refused("refusing to write to block device '\(path)' without --write: the write tests destroy the data on it")
-        }
-        return false
-    }
-
     /// The refusal for writing to a device that is mounted, holds a mounted partition or is swap.
     public static func busyRefusal(_ path: String, status: FileStatus, mounts: MountTable) -> BenchError? {
         guard let usage = mounts.usage(ofDeviceMajor: status.representedMajor, minor: status.representedMinor, path: path) else { return nil }
         return BenchError.refused("refusing to write to '\(path)': \(usage)")
     }
 
-    private static func openDevice(_ path: String, regionSize: Int64, write: WriteRequest,
+    private static func openDevice(_ path: String, regionSize: Int64, writes: Bool,
                                    mounts: () -> MountTable) throws(BenchError) -> BenchTarget {
-        let writes = try deviceWritesAllowed(path, write: write)
         let descriptor: FileDescriptor
         if writes {
             let status: FileStatus
@@ -140,9 +131,26 @@ public final class BenchTarget: Sendable {
         let deviceSize = Int64(clamping: geometry.size)
         let sector = max(geometry.logicalSectorSize, 512)
         let region = min(regionSize, deviceSize) / Int64(sector) * Int64(sector)
+
+        var cacheDrop = CacheDrop(deviceBuffers: true)
+        var backing: FileDescriptor?
+        let loop = (try? FileStatus.of(path: path)).flatMap { LoopBacking.of(major: $0.representedMajor, minor: $0.representedMinor) }
+        if let loop {
+            cacheDrop.memoryFileSystem = (try? FileSystemType.of(path: loop.path))?.memoryFileSystemName
+            if !loop.directIO {
+                // Read-only is enough: fdatasync and posix_fadvise work on any open descriptor.
+                do {
+                    backing = try FileDescriptor.open(loop.path, flags: [.readOnly, .closeOnExec])
+                    cacheDrop.backingFile = loop.path
+                } catch {
+                    cacheDrop.warn("the loop device's backing file '\(loop.path)' cannot be dropped from the page cache (\(error.reason))")
+                }
+            }
+        }
         let facts = BenchTargetFacts(path: path, kind: .blockDevice, benchPath: path, regionSize: region,
-                                     deviceSize: deviceSize, sectorSize: sector)
-        return BenchTarget(facts: facts, writesAllowed: writes, scratch: nil, exclusiveHold: hold)
+                                     deviceSize: deviceSize, sectorSize: sector, backingFile: loop?.path)
+        return BenchTarget(facts: facts, writesAllowed: writes, scratch: nil, exclusiveHold: hold,
+                           cacheDrop: cacheDrop, backing: backing)
     }
 
     private static func openScratch(_ path: String, kind: BenchTargetFacts.Kind, directory: String,
@@ -153,7 +161,8 @@ public final class BenchTarget: Sendable {
             sector = status.blockSize
         }
         let facts = BenchTargetFacts(path: path, kind: kind, benchPath: file, regionSize: regionSize, sectorSize: sector)
-        return BenchTarget(facts: facts, writesAllowed: true, scratch: scratch, exclusiveHold: nil)
+        let cacheDrop = CacheDrop(memoryFileSystem: (try? FileSystemType.of(path: file))?.memoryFileSystemName)
+        return BenchTarget(facts: facts, writesAllowed: true, scratch: scratch, exclusiveHold: nil, cacheDrop: cacheDrop)
     }
 
     /// `dir/name` → `dir`, `name` → `.`, `/name` → `/`.
@@ -163,9 +172,18 @@ public final class BenchTarget: Sendable {
         return String(path[..<slash])
     }
 
+    /// Drops a loop device's backing file from the page cache, written back first (only clean
+    /// pages can be dropped). Advisory, as the rest of the cache drop.
+    func dropBackingFileCache() {
+        guard let backing else { return }
+        try? backing.syncData()
+        backing.dropCache(offset: 0, length: 0)
+    }
+
     /// Removes the temporary file and lets go of the device.
     public func close() {
         if facts.kind != .blockDevice { scratch?.remove(facts.benchPath) }
         if let exclusiveHold { try? exclusiveHold.close() }
+        if let backing { try? backing.close() }
     }
 }

@@ -9,9 +9,9 @@ import Synchronization
 /// `swdd bench TARGET`: sequential and random throughput of a block device or a file, as fio
 /// would measure it, and the dd operands that copy fastest there.
 ///
-/// Policy lives here: a device is only written with `--write` and never while in use
-/// (`BenchTarget.open` applies both); a file or directory is measured on a temporary file that is
-/// removed at the end, on an error, and on SIGINT/SIGTERM/SIGHUP.
+/// Policy lives here: a device is only written with `--write` (`deviceWrites`), and `BenchTarget`
+/// never opens one for writing while it is in use; a file or directory is measured on a
+/// temporary file that is removed at the end, on an error, and on SIGINT/SIGTERM/SIGHUP.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -63,7 +63,6 @@ struct BenchCommand: ParsableCommand {
             Self.complain(error.message)
             throw ExitCode(1)
         }
-        let writeRequest = WriteRequest(flag: write, explicit: plan.patterns.contains(.write) && tests != nil)
 
         let scratch = ScratchFiles()
         let showProgress = progress || FileDescriptor.standardError.isTerminal
@@ -81,7 +80,8 @@ struct BenchCommand: ParsableCommand {
 
         let run: BenchRun
         do {
-            let benchTarget = try BenchTarget.open(target, regionSize: plan.regionSize, write: writeRequest, scratch: scratch)
+            let writeDevice = try Self.deviceWrites(target, flag: write, writeTestsNamed: tests != nil && plan.patterns.contains(.write))
+            let benchTarget = try BenchTarget.open(target, regionSize: plan.regionSize, writeDevice: writeDevice, scratch: scratch)
             defer { benchTarget.close() }
             run = try BenchRunner(target: benchTarget, plan: plan).run { progressLine.show($0.line) }
         } catch {
@@ -92,6 +92,19 @@ struct BenchCommand: ParsableCommand {
         }
         progressLine.finish()
         Self.emit(json ? BenchReport.json(run) : BenchReport.table(run))
+    }
+
+    /// Whether a block device's write tests run: only with `--write`, because they destroy the
+    /// data on it. Write tests named with `--tests` are refused without it; the default set then
+    /// quietly reads only (the report says the writes were left out). Files and directories are
+    /// written on a temporary file, so this does not concern them.
+    static func deviceWrites(_ path: String, flag: Bool, writeTestsNamed: Bool) throws(BenchError) -> Bool {
+        guard (try? FileStatus.of(path: path))?.kind == .blockDevice else { return false }
+        if flag { return true }
+        if writeTestsNamed {
+            throw BenchError.refused("refusing to write to block device '\(path)' without --write: the write tests destroy the data on it")
+        }
+        return false
     }
 
     private func makePlan() throws(BenchError) -> BenchPlan {

@@ -12,7 +12,7 @@ import Testing
     static let fileRun = BenchRun(
         target: BenchTargetFacts(path: "/data/x", kind: .file, benchPath: "/data/.swdd-bench.42.0",
                                  regionSize: 256 << 20, sectorSize: 4096),
-        timeLimit: 500_000_000, cache: .fadvise, writesLeftOut: false,
+        timeLimit: 500_000_000, cache: CacheDrop(), writesLeftOut: false,
         results: [
             row(.write, .buffered, 4096, 1, bytes: 400_000 * 4096, nanoseconds: 1_000_000_000),
             row(.write, .direct, 1 << 20, 1, bytes: 1_600 << 20, nanoseconds: 1_000_000_000),
@@ -39,7 +39,7 @@ import Testing
             read      direct       4M      8  skipped: O_DIRECT is not supported here
             randread  direct       4K      8   409.6  100000    0.500
 
-            Fastest for dd mode and swdd image (sequential, queue depth 1):
+            Fastest for dd mode (sequential, queue depth 1):
               reading /data/x:  bs=4M iflag=direct  (1342.2 MB/s)
               writing /data/x:  bs=1M oflag=direct  (1677.7 MB/s)
 
@@ -56,12 +56,16 @@ import Testing
                 "bench_path": "/data/.swdd-bench.42.0",
                 "region_bytes": 268435456,
                 "device_bytes": null,
-                "sector_size": 4096
+                "sector_size": 4096,
+                "backing_file": null
               },
               "time_limit_ns": 500000000,
               "cache": {
                 "posix_fadvise_dontneed": true,
-                "blkflsbuf": false
+                "blkflsbuf": false,
+                "backing_file": null,
+                "in_memory": null,
+                "warning": null
               },
               "writes_left_out": false,
               "results": [
@@ -87,7 +91,7 @@ import Testing
         let run = BenchRun(
             target: BenchTargetFacts(path: "/dev/loop7", kind: .blockDevice, benchPath: "/dev/loop7",
                                      regionSize: 64 << 20, deviceSize: 3 << 29, sectorSize: 512),
-            timeLimit: 1_000_000_000, cache: .fadviseAndDeviceBuffers, writesLeftOut: true,
+            timeLimit: 1_000_000_000, cache: CacheDrop(deviceBuffers: true), writesLeftOut: true,
             results: [Self.row(.read, .buffered, 65536, 1, bytes: 64 << 20, nanoseconds: 100_000_000, covered: true)])
         let expected = """
             swdd bench: /dev/loop7 (block device, 1.5 GiB, 512-byte sectors), region 64 MiB, up to 1.0 s per test
@@ -98,7 +102,7 @@ import Testing
             test  I/O       block  depth   MB/s   IOPS  seconds
             read  buffered    64K      1  671.1  10240    0.100
 
-            Fastest for dd mode and swdd image (sequential, queue depth 1):
+            Fastest for dd mode (sequential, queue depth 1):
               reading /dev/loop7:  bs=64K  (671.1 MB/s)
 
             """
@@ -114,12 +118,35 @@ import Testing
     @Test func warmCacheWarningWhenBLKFLSBUFIsRefused() {
         let target = BenchTargetFacts(path: "/dev/sdz", kind: .blockDevice, benchPath: "/dev/sdz",
                                       regionSize: 1 << 30, deviceSize: 1 << 40, sectorSize: 4096)
-        #expect(BenchReport.cacheSentence(.fadviseOnly(reason: "BLKFLSBUF: Permission denied"), target: target)
-                == "Reads may be partly warm: BLKFLSBUF: Permission denied; only posix_fadvise DONTNEED dropped the page cache before each test.")
-        let run = BenchRun(target: target, timeLimit: 1, cache: .fadviseOnly(reason: "BLKFLSBUF: Permission denied"),
-                           writesLeftOut: false, results: [])
+        let cache = CacheDrop(warning: "BLKFLSBUF: Permission denied")
+        #expect(BenchReport.cacheSentence(cache, target: target)
+                == "Reads may be partly warm: BLKFLSBUF: Permission denied; the page cache was dropped before each test with posix_fadvise DONTNEED only.")
+        let run = BenchRun(target: target, timeLimit: 1, cache: cache, writesLeftOut: false, results: [])
         #expect(BenchReport.json(run).contains(#""warning": "BLKFLSBUF: Permission denied""#))
         #expect(BenchReport.table(run).hasSuffix("No recommendation: no sequential test at queue depth 1 was measured.\n"))
+    }
+
+    @Test func loopDeviceNamesItsBackingFile() {
+        let target = BenchTargetFacts(path: "/dev/loop3", kind: .blockDevice, benchPath: "/dev/loop3", regionSize: 1 << 30,
+                                      deviceSize: 1 << 31, sectorSize: 4096, backingFile: "/var/tmp/disk.img")
+        let run = BenchRun(target: target, timeLimit: 1_000_000_000,
+                           cache: CacheDrop(deviceBuffers: true, backingFile: "/var/tmp/disk.img"), writesLeftOut: false, results: [])
+        let lines = BenchReport.table(run).split(separator: "\n")
+        #expect(lines[0] == "swdd bench: /dev/loop3 (block device, 2 GiB, 4096-byte sectors, loop device on /var/tmp/disk.img), region 1 GiB, up to 1.0 s per test")
+        #expect(lines[1] == "Reads are cold: the region is dropped from the page cache before each test (posix_fadvise DONTNEED, BLKFLSBUF, and the loop device's backing file /var/tmp/disk.img).")
+        let json = BenchReport.json(run)
+        #expect(json.contains("\"sector_size\": 4096,\n    \"backing_file\": \"/var/tmp/disk.img\""))
+        #expect(json.contains("\"blkflsbuf\": true,\n    \"backing_file\": \"/var/tmp/disk.img\",\n    \"in_memory\": null"))
+    }
+
+    @Test func memoryFileSystemIsNeverCalledCold() {
+        let target = BenchTargetFacts(path: "/dev/shm", kind: .directory, benchPath: "/dev/shm/.swdd-bench.1.0",
+                                      regionSize: 1 << 20, sectorSize: 4096)
+        let run = BenchRun(target: target, timeLimit: 1_000_000_000, cache: CacheDrop(memoryFileSystem: "tmpfs"),
+                           writesLeftOut: false, results: [])
+        #expect(BenchReport.table(run).split(separator: "\n")[1]
+                == "Reads come from memory: the data lives on tmpfs, which keeps files in RAM, so no read here is cold.")
+        #expect(BenchReport.json(run).contains(#""in_memory": "tmpfs""#))
     }
 
     @Test func progressLine() {

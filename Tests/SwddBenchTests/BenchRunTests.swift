@@ -13,7 +13,7 @@ import SwddSystem
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let scratch = ScratchFiles()
         let target = try BenchTarget.open(dir, regionSize: Self.plan.regionSize,
-                                          write: WriteRequest(flag: false, explicit: false), scratch: scratch)
+                                          writeDevice: false, scratch: scratch)
         #expect(target.facts.kind == .directory)
         var reports = 0
         var runner = BenchRunner(target: target, plan: Self.plan)
@@ -42,7 +42,7 @@ import SwddSystem
             #expect(m.bytesPerSecond > 0, "\(result.test.label)")
             #expect((result.iops ?? 0) > 0, "\(result.test.label)")
         }
-        #expect(run.cache == .fadvise)
+        #expect(run.cache == CacheDrop(memoryFileSystem: Shell.fileSystemType(dir) == "tmpfs" ? "tmpfs" : nil))
         #expect(!run.writesLeftOut)
         #expect(run.recommendation.read != nil)
         #expect(run.recommendation.write != nil)
@@ -62,7 +62,7 @@ import SwddSystem
         _ = FileManager.default.createFile(atPath: "\(dir)/data", contents: Data("keep me".utf8))
         let plan = BenchPlan(blockSizes: [64 << 10], depths: [1, 4], timeLimit: 100_000_000, regionSize: 1 << 20)
         let target = try BenchTarget.open("\(dir)/data", regionSize: plan.regionSize,
-                                          write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+                                          writeDevice: false, scratch: ScratchFiles())
         let run = try BenchRunner(target: target, plan: plan).run()
         target.close()
         #expect(run.results.count == 12)
@@ -86,11 +86,12 @@ import SwddSystem
         defer { Shell.run("losetup -d \(loop)") }
         let before = Shell.run("sha256sum < '\(dir)/disk'").output
         let plan = BenchPlan(blockSizes: [4096, 1 << 20], depths: [1, 4], timeLimit: 100_000_000, regionSize: 8 << 20)
-        let target = try BenchTarget.open(loop, regionSize: plan.regionSize, write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+        let target = try BenchTarget.open(loop, regionSize: plan.regionSize, writeDevice: false, scratch: ScratchFiles())
         let run = try BenchRunner(target: target, plan: plan).run()
         target.close()
         #expect(run.writesLeftOut)
-        #expect(run.cache == .fadviseAndDeviceBuffers)
+        #expect(run.cache == CacheDrop(deviceBuffers: true, backingFile: "\(dir)/disk",
+                                       memoryFileSystem: Shell.fileSystemType(dir) == "tmpfs" ? "tmpfs" : nil))
         #expect(run.results.count == 12)  // 2 sizes × 2 modes × 2 depths of reads + 4 random rows
         #expect(!run.results.contains { $0.test.pattern == .write })
         #expect(run.results.allSatisfy { ($0.measurement?.bytes ?? 0) > 0 })

@@ -21,6 +21,16 @@ enum Shell {
 
     static var isRoot: Bool { getuid() == 0 }
 
+    /// `stat -f`'s name for the file system holding `path` (`tmpfs`, `ext2/ext3`, …).
+    static func fileSystemType(_ path: String) -> String {
+        run("stat -f -c %T '\(path)'").output
+    }
+
+    /// Pages of `file` in the page cache, as `fincore` counts them.
+    static func residentPages(_ file: String) -> Int? {
+        Int(run("fincore --noheadings --output PAGES '\(file)'").output)
+    }
+
     /// A fresh directory under /tmp, removed by the caller.
     static func temporaryDirectory() -> String {
         let path = NSTemporaryDirectory() + "swdd-bench-tests-" + UUID().uuidString
@@ -36,15 +46,6 @@ enum Shell {
 }
 
 @Suite(.serialized) struct BenchTargetTests {
-    @Test func writingADeviceNeedsTheWriteFlag() throws {
-        #expect(throws: BenchError.refused("refusing to write to block device '/dev/sdz' without --write: the write tests destroy the data on it")) {
-            try BenchTarget.deviceWritesAllowed("/dev/sdz", write: WriteRequest(flag: false, explicit: true))
-        }
-        // Asked for nothing in particular: the device is only read.
-        #expect(try BenchTarget.deviceWritesAllowed("/dev/sdz", write: WriteRequest(flag: false, explicit: false)) == false)
-        #expect(try BenchTarget.deviceWritesAllowed("/dev/sdz", write: WriteRequest(flag: true, explicit: true)) == true)
-    }
-
     @Test func realLoopDeviceWithoutWriteIsReadOnly() throws {
         guard Shell.isRoot else {
             print("SKIPPED realLoopDeviceWithoutWriteIsReadOnly: needs root for losetup")
@@ -59,10 +60,7 @@ enum Shell {
         }
         defer { Shell.run("losetup -d \(loop)") }
         let scratch = ScratchFiles()
-        #expect(throws: BenchError.refused("refusing to write to block device '\(loop)' without --write: the write tests destroy the data on it")) {
-            _ = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: false, explicit: true), scratch: scratch)
-        }
-        let target = try BenchTarget.open(loop, regionSize: 1 << 30, write: WriteRequest(flag: false, explicit: false), scratch: scratch)
+        let target = try BenchTarget.open(loop, regionSize: 1 << 30, writeDevice: false, scratch: scratch)
         defer { target.close() }
         #expect(!target.writesAllowed)
         #expect(target.facts.kind == .blockDevice)
@@ -97,15 +95,15 @@ enum Shell {
         defer { Shell.run("umount '\(dir)/mnt'") }
         let mountPoint = Shell.run("findmnt -n -o TARGET \(loop)").output
         #expect(throws: BenchError.refused("refusing to write to '\(loop)': mounted on \(mountPoint)")) {
-            _ = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: true, explicit: false), scratch: ScratchFiles())
+            _ = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles())
         }
         // The kernel's O_EXCL guard refuses it too, should the mount table not know.
         #expect(throws: BenchError.refused("refusing to write to '\(loop)': it is in use (Device or resource busy)")) {
-            _ = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: true, explicit: false), scratch: ScratchFiles(),
+            _ = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles(),
                                      mounts: { MountTable(entries: [], swapDevices: []) })
         }
         // Reading a mounted device is safe and allowed.
-        let reader = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+        let reader = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: false, scratch: ScratchFiles())
         reader.close()
     }
 
@@ -122,22 +120,91 @@ enum Shell {
             return
         }
         defer { Shell.run("losetup -d \(loop)") }
-        let target = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: true, explicit: false), scratch: ScratchFiles())
+        let target = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles())
         #expect(target.writesAllowed)
         // While the bench holds it, a second writer (or a mount) is refused.
         #expect(throws: BenchError.refused("refusing to write to '\(loop)': it is in use (Device or resource busy)")) {
-            _ = try BenchTarget.open(loop, regionSize: 8 << 20, write: WriteRequest(flag: true, explicit: false), scratch: ScratchFiles())
+            _ = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles())
         }
         target.close()
     }
 
+    @Test func directoryOnTmpfsReadsFromMemory() throws {
+        for directory in ["/dev/shm", Shell.temporaryDirectory()] {
+            guard Shell.run("test -d '\(directory)' -a -w '\(directory)'").status == 0 else {
+                print("SKIPPED directoryOnTmpfsReadsFromMemory for \(directory): not a writable directory")
+                continue
+            }
+            let target = try BenchTarget.open(directory, regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
+            let expected: String? = Shell.fileSystemType(directory) == "tmpfs" ? "tmpfs" : nil
+            #expect(target.cacheDrop == CacheDrop(memoryFileSystem: expected), "\(directory)")
+            target.close()
+        }
+    }
+
+    @Test func loopDeviceCacheDropReachesTheBackingFile() throws {
+        guard Shell.isRoot else {
+            print("SKIPPED loopDeviceCacheDropReachesTheBackingFile: needs root for losetup")
+            return
+        }
+        guard Shell.run("command -v fincore").status == 0 else {
+            print("SKIPPED loopDeviceCacheDropReachesTheBackingFile: fincore (util-linux) not installed")
+            return
+        }
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        guard Shell.fileSystemType(dir) != "tmpfs" else {
+            print("SKIPPED loopDeviceCacheDropReachesTheBackingFile: \(dir) is on tmpfs, whose pages cannot be dropped")
+            return
+        }
+        Shell.run("head -c 4194304 /dev/urandom > '\(dir)/disk' && sync '\(dir)/disk'")
+        guard let loop = Shell.attachLoop("\(dir)/disk") else {
+            print("SKIPPED loopDeviceCacheDropReachesTheBackingFile: no loop device available")
+            return
+        }
+        defer { Shell.run("losetup -d \(loop)") }
+        let target = try BenchTarget.open(loop, regionSize: 4 << 20, writeDevice: false, scratch: ScratchFiles())
+        defer { target.close() }
+        #expect(target.facts.backingFile == "\(dir)/disk")
+        #expect(target.cacheDrop == CacheDrop(deviceBuffers: true, backingFile: "\(dir)/disk"))
+
+        // Reading through the loop device fills the backing file's page cache; the drop empties it.
+        Shell.run("cat \(loop) > /dev/null")
+        #expect((Shell.residentPages("\(dir)/disk") ?? 0) > 0)
+        target.dropBackingFileCache()
+        #expect(Shell.residentPages("\(dir)/disk") == 0)
+    }
+
+    @Test func directIOLoopDeviceHasNoBackingCacheToDrop() throws {
+        guard Shell.isRoot else {
+            print("SKIPPED directIOLoopDeviceHasNoBackingCacheToDrop: needs root for losetup")
+            return
+        }
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        Shell.run("truncate -s 4M '\(dir)/disk'")
+        let attached = Shell.run("losetup -f --show --direct-io=on '\(dir)/disk'")
+        guard attached.status == 0 else {
+            print("SKIPPED directIOLoopDeviceHasNoBackingCacheToDrop: losetup --direct-io failed: \(attached.output)")
+            return
+        }
+        let loop = attached.output
+        defer { Shell.run("losetup -d \(loop)") }
+        // The kernel may refuse direct I/O on this backing file system and fall back: ask it.
+        let directIO = Shell.run("cat /sys/block/\(loop.split(separator: "/").last ?? "")/loop/dio").output == "1"
+        let target = try BenchTarget.open(loop, regionSize: 4 << 20, writeDevice: false, scratch: ScratchFiles())
+        defer { target.close() }
+        #expect(target.facts.backingFile == "\(dir)/disk")
+        #expect(target.cacheDrop.backingFile == (directIO ? nil : "\(dir)/disk"))
+    }
+
     @Test func otherKindsAreRefused() {
         #expect(throws: BenchError.refused("cannot bench '/dev/null': not a block device, regular file or directory")) {
-            _ = try BenchTarget.open("/dev/null", regionSize: 1 << 20, write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+            _ = try BenchTarget.open("/dev/null", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
         }
         // A file that does not exist yet is fine, but only in a directory that does.
         #expect(throws: BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: ENOENT))) {
-            _ = try BenchTarget.open("/nonexistent-dir/x", regionSize: 1 << 20, write: WriteRequest(flag: false, explicit: false), scratch: ScratchFiles())
+            _ = try BenchTarget.open("/nonexistent-dir/x", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
         }
         #expect(BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: ENOENT)).message
                 == "cannot stat '/nonexistent-dir/x': No such file or directory")
@@ -148,7 +215,7 @@ enum Shell {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = FileManager.default.createFile(atPath: "\(dir)/keep", contents: Data("precious".utf8))
         let scratch = ScratchFiles()
-        let target = try BenchTarget.open("\(dir)/keep", regionSize: 1 << 20, write: WriteRequest(flag: false, explicit: true), scratch: scratch)
+        let target = try BenchTarget.open("\(dir)/keep", regionSize: 1 << 20, writeDevice: false, scratch: scratch)
         #expect(target.facts.kind == .file)
         #expect(target.writesAllowed)
         #expect(target.facts.benchPath.hasPrefix("\(dir)/.swdd-bench."))

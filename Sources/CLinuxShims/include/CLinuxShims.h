@@ -51,4 +51,7 @@ int swdd_blk_flush_buffers(int fd);
 // POSIX_FADV / sysconf helpers.
 long swdd_page_size(void);
 
+// statfs's f_type (the file system's magic number, linux/magic.h); -1 with errno on failure.
+int swdd_statfs_type(const char *path, uint64_t *type);
+
 #endif

@@ -1,0 +1,25 @@
+/// What the kernel says about a loop device's backing file (`/sys/dev/block/MAJ:MIN/loop/`).
+///
+/// A loop device without direct I/O reads and writes through its backing file's page cache, a
+/// second cache that dropping the loop device's own buffers (`BLKFLSBUF`) does not reach: who
+/// wants cold reads from a loop device must drop the backing file's pages too.
+public struct LoopBacking: Sendable, Equatable {
+    /// The backing file's path as the kernel recorded it when the device was set up.
+    public var path: String
+    /// True when the loop device uses direct I/O on its backing file (`losetup --direct-io`):
+    /// then the backing file's page cache is not used.
+    public var directIO: Bool
+
+    public init(path: String, directIO: Bool) {
+        self.path = path
+        self.directIO = directIO
+    }
+
+    /// The backing of the block device `major:minor`; nil when it is not a bound loop device.
+    public static func of(major: UInt32, minor: UInt32) -> LoopBacking? {
+        let base = "/sys/dev/block/\(major):\(minor)/loop"
+        guard let path = readText("\(base)/backing_file")?.trimmingNewline(), !path.isEmpty else { return nil }
+        let directIO = readText("\(base)/dio")?.trimmingNewline() == "1"
+        return LoopBacking(path: String(path), directIO: directIO)
+    }
+}
