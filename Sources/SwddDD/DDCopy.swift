@@ -15,10 +15,12 @@ public enum DDCopy {
     /// at 4 MiB, against 1.0× at 1 MiB).
     static let deviceChunkSize = 4 << 20
 
-    /// Four chunks keep the reader and writer busy; with records so large that one chunk is
-    /// already big (bs=1G), two still overlap them without holding four times dd's memory.
+    /// Four chunks keep the reader and writer busy. Records so large that one chunk is already
+    /// big get fewer: two still overlap reading and writing; past 256 MiB (bs=512M, bs=1G) one,
+    /// so swdd never needs much more memory than dd's single buffer and runs wherever dd runs
+    /// (reading and writing then take turns, as in dd).
     static func chunkCount(forChunkSize size: Int) -> Int {
-        size > 64 << 20 ? 2 : 4
+        size > 256 << 20 ? 1 : size > 64 << 20 ? 2 : 4
     }
 
     /// Runs the copy and returns the exit status. `protectBusyDevices` is the CLI's policy:

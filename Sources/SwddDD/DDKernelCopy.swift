@@ -43,10 +43,10 @@ struct DDKernelCopy {
         guard end > inStart else { return 0 }
         // Holes would stay holes under a reflink: leave those files to the dense pipeline.
         if let extent = try? fdIn.nextDataExtent(from: inStart, limit: end), extent.offset != inStart || extent.end < end {
-            try? fdIn.seek(offset: inStart, from: .start)
+            _ = try? fdIn.seek(offset: inStart, from: .start)
             return 0
         }
-        try? fdIn.seek(offset: inStart, from: .start)
+        _ = try? fdIn.seek(offset: inStart, from: .start)
 
         // Slices are whole multiples of both block sizes so a stop falls on a record boundary.
         let unit = lcm(ibs, obs) <= 8 << 20 ? lcm(ibs, obs) : ibs
@@ -74,8 +74,8 @@ struct DDKernelCopy {
         }
         let whole = counted
         // The pipeline re-reads any tail past the last whole unit.
-        try? fdIn.seek(offset: inStart + whole, from: .start)
-        try? fdOut.seek(offset: outStart + whole, from: .start)
+        _ = try? fdIn.seek(offset: inStart + whole, from: .start)
+        _ = try? fdOut.seek(offset: outStart + whole, from: .start)
         return UInt64(whole / ibs)
     }
 

@@ -32,7 +32,7 @@ enum DDPositioning {
                 let size = input.status.size
                 if input.status.kind == .regular && startOffset >= 0 && size - startOffset < Int64(total) {
                     let end = max(size, startOffset)
-                    try? fd.seek(offset: end, from: .start)
+                    _ = try? fd.seek(offset: end, from: .start)
                     return InputSkip(offset: end, fellShort: true)
                 }
                 return InputSkip(offset: startOffset + Int64(total), fellShort: false)

@@ -115,7 +115,23 @@ enum FileCopyCases {
         return cases
     }()
 
-    static let all: [DDCase] = (sizes + blockSizes + countSkipSeek + existingOutput + suffixes)
+    /// Records of hundreds of MiB: the engine holds two chunks, then one past 256 MiB (dd's
+    /// memory). Inputs are mostly hole, outputs compared by digest and removed, to keep the
+    /// suite light.
+    static let hugeRecords: [DDCase] = [
+        DDCase(name: "bs=100M count=3 (two chunks)", setup: "rnd 8388608 > in && truncate -s 250M in && rnd 4096 >> in",
+               command: "dd if=in of=out bs=100M count=3", check: "sha256sum out; stat -c %s out",
+               cleanup: "rm -f in out", timeout: 60),
+        DDCase(name: "bs=257M skip=1 (one chunk)", setup: "rnd 8388608 > in && truncate -s 600M in && rnd 4096 >> in",
+               command: "dd if=in of=out bs=257M skip=1", check: "sha256sum out; stat -c %s out",
+               cleanup: "rm -f in out", timeout: 60),
+        DDCase(name: "bs=257M conv=notrunc,sparse into an existing file (one chunk)",
+               setup: "rnd 8388608 > in && truncate -s 300M in && rnd 4096 >> in && rnd 1000 > out",
+               command: "dd if=in of=out bs=257M conv=notrunc,sparse", check: "sha256sum out; stat -c %s out",
+               cleanup: "rm -f in out", timeout: 60),
+    ]
+
+    static let all: [DDCase] = (sizes + blockSizes + countSkipSeek + existingOutput + suffixes + hugeRecords)
         .withUTF8 { ["size 0", "skip past EOF", "skip=1T on a file (cannot skip)", "count=100B",
                      "existing larger out is truncated", "bs=2x3"].contains($0.name) }
 }
