@@ -83,9 +83,10 @@ public final class BenchTarget: Sendable {
             }
             status = nil
         }
+        if let status, status.kind == .blockDevice {
+            return try openDevice(path, status: status, regionSize: regionSize, writes: writeDevice, mounts: mounts)
+        }
         switch status?.kind {
-        case .blockDevice?:
-            return try openDevice(path, regionSize: regionSize, writes: writeDevice, mounts: mounts)
         case .directory?:
             return try openScratch(path, kind: .directory, directory: path, regionSize: regionSize, scratch: scratch)
         case .regular?, nil:
@@ -101,12 +102,10 @@ public final class BenchTarget: Sendable {
         return BenchError.refused("refusing to write to '\(path)': \(usage)")
     }
 
-    private static func openDevice(_ path: String, regionSize: Int64, writes: Bool,
+    private static func openDevice(_ path: String, status: FileStatus, regionSize: Int64, writes: Bool,
                                    mounts: () -> MountTable) throws(BenchError) -> BenchTarget {
         let descriptor: FileDescriptor
         if writes {
-            let status: FileStatus
-            do { status = try FileStatus.of(path: path) } catch { throw BenchError.system(error) }
             if let refusal = busyRefusal(path, status: status, mounts: mounts()) { throw refusal }
             // O_EXCL on a block device fails with EBUSY while it is mounted or claimed: the
             // kernel's own answer, asked after the mount table's clearer one.
@@ -134,7 +133,7 @@ public final class BenchTarget: Sendable {
 
         var cacheDrop = CacheDrop(deviceBuffers: true)
         var backing: FileDescriptor?
-        let loop = (try? FileStatus.of(path: path)).flatMap { LoopBacking.of(major: $0.representedMajor, minor: $0.representedMinor) }
+        let loop = LoopBacking.of(major: status.representedMajor, minor: status.representedMinor)
         if let loop {
             cacheDrop.memoryFileSystem = (try? FileSystemType.of(path: loop.path))?.memoryFileSystemName
             if !loop.directIO {
