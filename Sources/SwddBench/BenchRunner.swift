@@ -17,11 +17,6 @@ public struct BenchRunner {
     /// How long the polling thread sleeps between looks at the workers. Only the end of a
     /// test waits on it; the measurement uses the workers' own clock readings.
     var pollInterval: UInt64 = 5_000_000
-    /// Laying out the temporary file writes blocks of this size. 1 MiB, not more: the page cache
-    /// the layout leaves behind (dropped, but its memory freed in large blocks) made the buffered
-    /// write test that follows swing between 0.4× and 1× of its speed after 4 MiB writes, and
-    /// hold steady after 1 MiB ones (measured on this project's VM, next to fio's own layout).
-    static let layoutBlockSize = 1 << 20
 
     public init(target: BenchTarget, plan: BenchPlan) {
         self.target = target
@@ -156,7 +151,11 @@ public struct BenchRunner {
     private func layOut(progress: (BenchProgress) -> Void) throws(BenchError) {
         let path = target.facts.benchPath
         let size = target.facts.regionSize
-        let blockSize = Int(min(Int64(Self.layoutBlockSize), size))
+        // In writes of the largest block size tested, as fio lays out its file in the job's
+        // block size: the memory the dropped layout leaves behind is where the first test's page
+        // cache comes from. (Laid out in other sizes than fio's, buffered tests here ran up to
+        // 2× apart from fio's, run after run, on a VM whose free memory goes back to the host.)
+        let blockSize = Int(min(Int64(plan.largestBlockSize), size))
         guard let buffer = AlignedBuffer(capacity: blockSize, alignment: target.bufferAlignment) else {
             throw BenchError.system(SystemError("posix_memalign", code: ENOMEM))
         }

@@ -26,6 +26,13 @@ import Testing
         #expect(plan.tests(writesAllowed: true) == [BenchTest(pattern: .read, io: .direct, blockSize: 1 << 20, depth: 4)])
     }
 
+    /// The temporary file is laid out in writes of this size, as fio lays out in the job's `bs`.
+    @Test func largestBlockSizeCountsTheRandomReads() {
+        #expect(BenchPlan().largestBlockSize == 4 << 20)
+        #expect(BenchPlan(blockSizes: [4096], patterns: [.read]).largestBlockSize == 4096)
+        #expect(BenchPlan(blockSizes: [4096, 16384], randomBlockSize: 65536).largestBlockSize == 65536)
+    }
+
     static func message(_ plan: BenchPlan) -> String? {
         do {
             try plan.validate()
