@@ -26,7 +26,7 @@ import Testing
         #expect(plan.tests(writesAllowed: true) == [BenchTest(pattern: .read, io: .direct, blockSize: 1 << 20, depth: 4)])
     }
 
-    /// The temporary file is laid out in writes of this size, as fio lays out in the job's `bs`.
+    /// The smallest region a plan can run on.
     @Test func largestBlockSizeCountsTheRandomReads() {
         #expect(BenchPlan().largestBlockSize == 4 << 20)
         #expect(BenchPlan(blockSizes: [4096], patterns: [.read]).largestBlockSize == 4096)
