@@ -61,14 +61,11 @@ public struct BenchPlan: Sendable, Equatable {
         }
         if timeLimit == 0 { try fail("invalid time: must be more than 0 seconds") }
         if timeLimit > 3600 * 1_000_000_000 { try fail("invalid time: at most 3600 seconds per test") }
-        let largest = largestBlockSize
+        let largest = (blockSizes + [randomBlockSize]).max() ?? 0
         if regionSize < Int64(largest) {
             try fail("invalid size: \(ByteCount.human(regionSize)) is smaller than the largest block size (\(ByteCount.blockSize(largest)))")
         }
     }
-
-    /// The largest request any test makes.
-    public var largestBlockSize: Int { (blockSizes + [randomBlockSize]).max() ?? 0 }
 
     /// The tests in the order they run: writes first (on a file they also lay out the data the
     /// reads then read), then sequential reads, then random reads; within each, buffered before

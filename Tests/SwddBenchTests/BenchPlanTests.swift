@@ -26,11 +26,11 @@ import Testing
         #expect(plan.tests(writesAllowed: true) == [BenchTest(pattern: .read, io: .direct, blockSize: 1 << 20, depth: 4)])
     }
 
-    /// The smallest region a plan can run on.
-    @Test func largestBlockSizeCountsTheRandomReads() {
-        #expect(BenchPlan().largestBlockSize == 4 << 20)
-        #expect(BenchPlan(blockSizes: [4096], patterns: [.read]).largestBlockSize == 4096)
-        #expect(BenchPlan(blockSizes: [4096, 16384], randomBlockSize: 65536).largestBlockSize == 65536)
+    /// The region must hold the largest request of any test, the random reads' included.
+    @Test func regionMustHoldTheLargestBlockRandomReadsIncluded() {
+        #expect(Self.message(BenchPlan(blockSizes: [4096], patterns: [.read], regionSize: 4096)) == nil)
+        #expect(Self.message(BenchPlan(blockSizes: [4096, 16384], randomBlockSize: 65536, regionSize: 32768))
+                == "invalid size: 32 KiB is smaller than the largest block size (64K)")
     }
 
     static func message(_ plan: BenchPlan) -> String? {
