@@ -156,9 +156,10 @@ public struct BenchRunner {
         let size = target.facts.regionSize
         // In 1 MiB writes: the memory the dropped layout leaves behind is where the first test's
         // page cache comes from, and on a VM whose free memory goes back to the host that swung
-        // the buffered tests up to 2× from fio's, run after run. Of the sizes tried, 1 MiB kept
-        // swdd and fio closest (87 of 104 rows within 15%); laid out in the test's own block size,
-        // as fio does, swdd's buffered small-block reads ran at 0.4–0.6× of fio's, not yet explained.
+        // the buffered tests up to 2× from fio's. Of the sizes tried, 1 MiB kept swdd and fio
+        // closest (87 of 104 rows within 15%; 4 MiB and fio's choice, the test's own block size,
+        // did worse). Those runs let fio start on memory freed a moment before and swdd not, a
+        // bias scripts/bench-device has since removed, so the ranking is a hint, not a proof.
         let blockSize = Int(min(Int64(Self.layoutBlockSize), size))
         guard let buffer = AlignedBuffer(capacity: blockSize, alignment: target.bufferAlignment) else {
             throw BenchError.system(SystemError("posix_memalign", code: ENOMEM))
