@@ -96,7 +96,7 @@ public struct BenchRunner {
 
         guard let workers = QueueDepthWorkers(descriptors: descriptors, test: test, blockCount: blockCount,
                                               alignment: target.bufferAlignment) else {
-            throw BenchError.system(SystemError("posix_memalign", code: ENOMEM))
+            throw BenchError.system(SystemError("allocating I/O buffers", code: ENOMEM))
         }
         let start = MonotonicClock.now()
         let threads = try workers.start(deadline: start &+ plan.timeLimit)
@@ -162,7 +162,7 @@ public struct BenchRunner {
         // bias scripts/bench-device has since removed, so the ranking is a hint, not a proof.
         let blockSize = Int(min(Int64(Self.layoutBlockSize), size))
         guard let buffer = AlignedBuffer(capacity: blockSize, alignment: target.bufferAlignment) else {
-            throw BenchError.system(SystemError("posix_memalign", code: ENOMEM))
+            throw BenchError.system(SystemError("allocating I/O buffers", code: ENOMEM))
         }
         QueueDepthWorkers.fillIncompressible(buffer, seed: 0x5EED)
         let descriptor: FileDescriptor

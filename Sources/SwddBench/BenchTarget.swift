@@ -73,7 +73,7 @@ public final class BenchTarget: Sendable {
     /// while in use: `mounts` is asked first, then the kernel through `O_EXCL`.
     public static func open(_ path: String, regionSize: Int64, writeDevice: Bool, scratch: ScratchFiles,
                             mounts: () -> MountTable = { MountTable.current() }) throws(BenchError) -> BenchTarget {
-        let status: FileStatus?
+        let status: FileStatus
         do {
             status = try FileStatus.of(path: path)
         } catch {
@@ -81,17 +81,16 @@ public final class BenchTarget: Sendable {
             guard error.code == ENOENT, (try? FileStatus.of(path: parentDirectory(of: path)))?.kind == .directory else {
                 throw BenchError.system(error)
             }
-            status = nil
-        }
-        if let status, status.kind == .blockDevice {
-            return try openDevice(path, status: status, regionSize: regionSize, writes: writeDevice, mounts: mounts)
-        }
-        switch status?.kind {
-        case .directory?:
-            return try openScratch(path, kind: .directory, directory: path, regionSize: regionSize, scratch: scratch)
-        case .regular?, nil:
             return try openScratch(path, kind: .file, directory: parentDirectory(of: path), regionSize: regionSize, scratch: scratch)
-        case .some:
+        }
+        switch status.kind {
+        case .blockDevice:
+            return try openDevice(path, status: status, regionSize: regionSize, writes: writeDevice, mounts: mounts)
+        case .directory:
+            return try openScratch(path, kind: .directory, directory: path, regionSize: regionSize, scratch: scratch)
+        case .regular:
+            return try openScratch(path, kind: .file, directory: parentDirectory(of: path), regionSize: regionSize, scratch: scratch)
+        default:
             throw BenchError.refused("cannot bench '\(path)': not a block device, regular file or directory")
         }
     }

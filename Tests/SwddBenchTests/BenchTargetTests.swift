@@ -226,6 +226,17 @@ enum Shell {
         #expect(FileManager.default.contents(atPath: "\(dir)/keep") == Data("precious".utf8))
     }
 
+    /// A file that does not exist yet is benched where it would be, and is not created.
+    @Test func missingFileTargetUsesATemporaryFileInItsDirectory() throws {
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let target = try BenchTarget.open("\(dir)/new.img", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
+        #expect(target.facts.kind == .file)
+        #expect(target.facts.benchPath.hasPrefix("\(dir)/.swdd-bench."))
+        target.close()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
+    }
+
     @Test func removeAllStopsNewFilesAndClearsOld() throws {
         let dir = Shell.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
