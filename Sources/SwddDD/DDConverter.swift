@@ -105,7 +105,7 @@ final class DDConverter {
         }
         try flushWholeBlocks()
         if fill > 0 {
-            var units = UnitRuns()
+            var units = DDRecordRuns()
             units.append(length: fill, isFull: false)
             do {
                 try emit(buffer.base, units: units)
@@ -155,7 +155,7 @@ final class DDConverter {
         var offset = 0
         if fill == 0, count >= obs, let streamStart {
             let whole = (count / obs) * obs
-            var units = UnitRuns()
+            var units = DDRecordRuns()
             units.append(length: obs, count: whole / obs, isFull: true)
             do {
                 try writer.write(source, units: units)
@@ -230,7 +230,7 @@ final class DDConverter {
     private func flushWholeBlocks() throws(Failure) {
         let blocks = fill / obs
         guard blocks > 0 else { return }
-        var units = UnitRuns()
+        var units = DDRecordRuns()
         units.append(length: obs, count: blocks, isFull: true)
         try emit(buffer.base, units: units)
         let rest = fill - blocks * obs
@@ -239,7 +239,7 @@ final class DDConverter {
         bufferStreamStart += Int64(blocks * obs)
     }
 
-    private func emit(_ pointer: UnsafeRawPointer, units: UnitRuns) throws(Failure) {
+    private func emit(_ pointer: UnsafeRawPointer, units: DDRecordRuns) throws(Failure) {
         do {
             try writer.write(pointer, units: units)
         } catch {

@@ -61,7 +61,13 @@ final class DDReader: ChunkSource {
     /// Whether the record budget (count=) is spent.
     private var budgetSpent: Bool { recordsLeft == 0 && finalBytes == 0 }
 
+    /// The records read into the chunk being filled; handed over as its annotation.
+    private var units = DDRecordRuns()
+
     func fill(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
+        units.removeAll()
+        chunk.offset = offset
+        defer { if !units.isEmpty { chunk.annotation = units } }
         if finished { return .end }
         if let error = pendingError {
             pendingError = nil
@@ -83,8 +89,11 @@ final class DDReader: ChunkSource {
                 want = Int(min(fits, recordsLeft)) * blockSize
             }
             if skipsHoles && !isFinalPiece {
-                let holeRecords = standInForHole(upTo: want / blockSize, in: chunk)
-                if holeRecords > 0 { continue }
+                switch standInForHole(upTo: want / blockSize, in: chunk) {
+                case .stoodIn: return budgetSpent ? finishedEnd() : .more  // a hole is a chunk of its own
+                case .endsChunk: return .more
+                case .none: break
+                }
                 if let hole = holeAhead, hole.start > offset {
                     // Read only up to the hole, which starts on a record boundary.
                     want = min(want, Int(hole.start - offset))
@@ -114,22 +123,33 @@ final class DDReader: ChunkSource {
                 return .end
             }
         }
-        if budgetSpent { finished = true; return .end }
+        if budgetSpent { return finishedEnd() }
         return .more
     }
 
+    private func finishedEnd() -> FillResult {
+        finished = true
+        return .end
+    }
+
+    private enum HoleStandIn { case none, stoodIn, endsChunk }
+
     /// At a record-aligned hole, stands in up to `maxRecords` records of NULs without reading
-    /// them and moves the file offset past them. Returns the records stood in.
-    private func standInForHole(upTo maxRecords: Int, in chunk: Chunk) -> Int {
+    /// them and moves the file offset past them. The hole becomes a chunk of its own (kind
+    /// `.hole`, its zeros in the buffer for the conversions and the writer): data read before it
+    /// ends the current chunk first.
+    private func standInForHole(upTo maxRecords: Int, in chunk: Chunk) -> HoleStandIn {
         if holeAhead == nil || holeAhead!.end <= offset { holeAhead = findHole() }
-        guard let hole = holeAhead, hole.start <= offset, hole.end > offset else { return 0 }
+        guard let hole = holeAhead, hole.start <= offset, hole.end > offset else { return .none }
         let records = min(maxRecords, Int((hole.end - offset) / Int64(blockSize)))
-        guard records > 0 else { return 0 }
+        guard records > 0 else { return .none }
+        guard chunk.count == 0 else { return .endsChunk }
         let bytes = records * blockSize
-        guard (try? input.seek(offset: offset + Int64(bytes), from: .start)) != nil else { return 0 }
-        (chunk.base + chunk.count).initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
-        account(bytes: bytes, at: chunk.count, in: chunk, finalPiece: false)
-        return records
+        guard (try? input.seek(offset: offset + Int64(bytes), from: .start)) != nil else { return .none }
+        chunk.markHole(at: offset, length: bytes)
+        chunk.materializeZeros()
+        account(bytes: bytes, at: 0, in: chunk, finalPiece: false)
+        return .stoodIn
     }
 
     /// The next hole at or after the offset, shrunk to whole records on dd's record grid
@@ -158,7 +178,7 @@ final class DDReader: ChunkSource {
         var full = bytes / blockSize
         var rest = bytes % blockSize
         if finalPiece { full = 0; rest = bytes }
-        chunk.units.append(length: blockSize, count: full, isFull: true)
+        units.append(length: blockSize, count: full, isFull: true)
         chunk.count = start + full * blockSize
         if full > 0 { previousShortRead = 0 }
         if recordsLeft != UInt64.max { recordsLeft -= UInt64(min(UInt64(full), recordsLeft)) }
@@ -172,10 +192,10 @@ final class DDReader: ChunkSource {
         previousShortRead = length
         if settings.conversions.contains(.sync) {
             (chunk.base + chunk.count + length).initializeMemory(as: UInt8.self, repeating: padByte, count: blockSize - length)
-            chunk.units.append(length: blockSize, isFull: false)
+            units.append(length: blockSize, isFull: false)
             chunk.count += blockSize
         } else {
-            chunk.units.append(length: length, isFull: false)
+            units.append(length: length, isFull: false)
             chunk.count += length
         }
         if recordsLeft > 0 && recordsLeft != UInt64.max { recordsLeft -= 1 } else if recordsLeft == 0 { finalBytes = 0 }
@@ -204,7 +224,7 @@ final class DDReader: ChunkSource {
             if n < blockSize {
                 appendShortRecord(n, in: chunk)
             } else {
-                chunk.units.append(length: n, isFull: true)
+                units.append(length: n, isFull: true)
                 chunk.count += n
                 previousShortRead = 0
                 if recordsLeft != UInt64.max { recordsLeft -= 1 }

@@ -31,7 +31,7 @@ final class DDSink: ChunkSink {
     }
 
     func consume(_ chunk: Chunk) throws {
-        let units = chunk.units
+        let units = chunk.annotation as? DDRecordRuns ?? DDRecordRuns()
         let start = streamPosition
         streamPosition += Int64(chunk.count)
         // Records read are counted once their data is written, so statistics printed mid-copy
@@ -59,7 +59,7 @@ final class DDSink: ChunkSink {
     /// Counts the records of `units` that a serial dd would have read: all of them, or after a
     /// write failure only those starting before the end of the failed output record (dd stops
     /// reading there). nil `position` means all.
-    private func countRecords(of units: UnitRuns, before position: Int?) {
+    private func countRecords(of units: DDRecordRuns, before position: Int?) {
         var full: UInt64 = 0
         var partial: UInt64 = 0
         if let position {

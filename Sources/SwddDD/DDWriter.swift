@@ -47,10 +47,10 @@ final class DDWriter {
     }
 
     /// Writes `units` laid out back to back from `base`.
-    func write(_ base: UnsafeRawPointer, units: UnitRuns) throws(Failure) {
+    func write(_ base: UnsafeRawPointer, units: DDRecordRuns) throws(Failure) {
         var spanStart = 0
         var spanEnd = 0
-        var spanUnits = UnitRuns()
+        var spanUnits = DDRecordRuns()
         var cursor = 0
 
         func flushSpan() throws(Failure) {
@@ -103,7 +103,7 @@ final class DDWriter {
         if length == blockSize { stats.recordsOutFull += 1 } else { stats.recordsOutPartial += 1 }
     }
 
-    private func count(_ units: UnitRuns) {
+    private func count(_ units: DDRecordRuns) {
         guard !units.isEmpty else { return }
         let bytes = units.totalBytes
         var full = 0
@@ -118,21 +118,16 @@ final class DDWriter {
         }
     }
 
-    /// GNU's iwrite: retry short writes; a write of 0 bytes means the device is full.
+    /// GNU's iwrite: every byte, short writes retried; a write of 0 bytes means the device is full.
     private func writeAll(_ pointer: UnsafeRawPointer, count: Int) -> (count: Int, error: SystemError?) {
-        var done = 0
-        while done < count {
-            do {
-                let n = try output.write(UnsafeRawBufferPointer(start: pointer + done, count: count - done))
-                if n == 0 { return (done, SystemError("write", path: output.path, code: ENOSPC)) }
-                done += n
-            } catch {
-                advance(by: done)
-                return (done, error)
-            }
+        do {
+            try output.writeAll(UnsafeRawBufferPointer(start: pointer, count: count))
+        } catch {
+            advance(by: error.bytesWritten)
+            return (error.bytesWritten, error.error)
         }
-        advance(by: done)
-        return (done, nil)
+        advance(by: count)
+        return (count, nil)
     }
 
     private func advance(by bytes: Int) {

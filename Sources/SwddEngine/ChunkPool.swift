@@ -1,37 +1,55 @@
 import SwddSystem
 
-/// A fixed set of chunks allocated up front. Memory stays flat whatever the input size:
-/// the reader waits for a free chunk when the consumer is behind (back-pressure).
+/// A fixed set of chunks allocated up front. Memory stays flat whatever the input size and
+/// however many workers run: the reader waits for a free chunk when the rest of the pipeline
+/// is behind (back-pressure).
 public final class ChunkPool: @unchecked Sendable {
-    private let free: SignalingQueue<Chunk>
     public let chunkSize: Int
     public let chunkCount: Int
+    private let monitor = ThreadMonitor()
+    private var free: [Chunk] = []
+    private var shutDownCalled = false
 
     public enum AllocationError: Error, Equatable { case outOfMemory(bytes: Int) }
 
     /// `chunkSize` bytes each, aligned for O_DIRECT on the devices involved.
     public init(chunkCount: Int, chunkSize: Int, alignment: Int) throws(AllocationError) {
-        free = SignalingQueue(capacity: chunkCount)
         self.chunkSize = chunkSize
         self.chunkCount = chunkCount
+        free.reserveCapacity(chunkCount)
         for _ in 0..<chunkCount {
             guard let buffer = AlignedBuffer(capacity: chunkSize, alignment: alignment) else {
                 throw .outOfMemory(bytes: chunkSize)
             }
-            free.put(Chunk(buffer: buffer))
+            free.append(Chunk(buffer: buffer))
         }
     }
 
     /// A free chunk, emptied; waits while all are in use; nil once the pool is shut down.
     public func take() -> Chunk? {
-        guard let chunk = free.take() else { return nil }
-        free.markDone()
-        chunk.reset()
+        let chunk: Chunk? = monitor.withLock {
+            while free.isEmpty && !shutDownCalled { monitor.wait() }
+            return shutDownCalled ? nil : free.removeLast()
+        }
+        chunk?.reset()
         return chunk
     }
 
-    public func give(_ chunk: Chunk) { free.put(chunk) }
+    public func give(_ chunk: Chunk) {
+        monitor.withLock {
+            free.append(chunk)
+            monitor.broadcast()
+        }
+    }
 
-    /// Wakes a reader waiting for a chunk so it can stop.
-    public func shutDown() { free.close() }
+    /// Chunks not in use right now (all of them once a run has ended).
+    public var freeCount: Int { monitor.withLock { free.count } }
+
+    /// Wakes a reader waiting for a chunk so it can stop; later takes return nil.
+    public func shutDown() {
+        monitor.withLock {
+            shutDownCalled = true
+            monitor.broadcast()
+        }
+    }
 }

@@ -13,7 +13,6 @@ final class SyntheticSource: ChunkSource {
     func fill(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
         let n = min(chunk.capacity, total - produced)
         chunk.count = n
-        chunk.units.append(length: n, isFull: true)
         produced += n
         return produced < total ? .more : .end
     }

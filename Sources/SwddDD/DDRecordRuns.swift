@@ -1,7 +1,8 @@
 /// A run-length list of I/O unit sizes: "2048 units of 512 bytes, then one of 100".
 /// dd counts records per read and per write, and a batched chunk stands for many of them;
 /// keeping runs instead of one entry per unit keeps a 4 MiB chunk of 512-byte records cheap.
-public struct UnitRuns: Sendable, Equatable {
+/// It rides on each engine chunk as dd's annotation: the reads that filled the chunk.
+public struct DDRecordRuns: Sendable, Equatable {
     public struct Run: Sendable, Equatable {
         /// Bytes in each unit of the run.
         public var length: Int
@@ -48,9 +49,9 @@ public struct UnitRuns: Sendable, Equatable {
     /// Splits the units at a byte count, as after a write that stopped there: the units that lie
     /// entirely within the first `bytes` bytes, and the unit in which the bytes ran out (the one
     /// that failed, possibly with none of its bytes written); nil when every unit is covered.
-    public func unitsCovered(byBytes bytes: Int) -> (complete: UnitRuns, stoppedIn: Run?) {
+    public func unitsCovered(byBytes bytes: Int) -> (complete: DDRecordRuns, stoppedIn: Run?) {
         var remaining = bytes
-        var complete = UnitRuns()
+        var complete = DDRecordRuns()
         for run in runs {
             let whole = run.length == 0 ? run.repeatCount : min(run.repeatCount, remaining / run.length)
             complete.append(length: run.length, count: whole, isFull: run.isFull)

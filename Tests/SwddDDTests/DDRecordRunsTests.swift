@@ -1,9 +1,9 @@
 import Testing
-@testable import SwddEngine
+@testable import SwddDD
 
-@Suite struct UnitRunsTests {
+@Suite struct DDRecordRunsTests {
     @Test func mergesAlikeUnitsIntoRuns() {
-        var runs = UnitRuns()
+        var runs = DDRecordRuns()
         runs.append(length: 512, count: 3, isFull: true)
         runs.append(length: 512, isFull: true)
         runs.append(length: 100, isFull: false)
@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func unitsCoveredStopsInsideAUnit() {
-        let runs = UnitRuns([.init(length: 512, repeatCount: 4, isFull: true), .init(length: 7, repeatCount: 1, isFull: false)])
+        let runs = DDRecordRuns([.init(length: 512, repeatCount: 4, isFull: true), .init(length: 7, repeatCount: 1, isFull: false)])
         let (complete, stopped) = runs.unitsCovered(byBytes: 1100)
         #expect(complete.unitCount == 2)
         #expect(stopped == .init(length: 512, repeatCount: 1, isFull: true))
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func forEachUnitVisitsOffsetsInOrder() {
-        let runs = UnitRuns([.init(length: 3, repeatCount: 2, isFull: true), .init(length: 1, repeatCount: 1, isFull: false)])
+        let runs = DDRecordRuns([.init(length: 3, repeatCount: 2, isFull: true), .init(length: 1, repeatCount: 1, isFull: false)])
         var seen: [Int] = []
         runs.forEachUnit { offset, length, _ in seen.append(offset); seen.append(length) }
         #expect(seen == [0, 3, 3, 3, 6, 1])

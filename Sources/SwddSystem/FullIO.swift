@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A write that stopped before the end: how many bytes did reach the file, and why it stopped.
+public struct IncompleteWrite: Error, Equatable, Sendable {
+    public var bytesWritten: Int
+    public var error: SystemError
+    public init(bytesWritten: Int, error: SystemError) {
+        self.bytesWritten = bytesWritten
+        self.error = error
+    }
+}
+
+/// The one full-read / full-write pair (swift-system's `writeAll(toAbsoluteOffset:)`): every
+/// loop over short counts in swdd is one of these four.
+extension FileDescriptor {
+    /// Reads until `buffer` is full or the input ends (`read` returned 0); returns the bytes
+    /// read, fewer than asked only at end of input. EINTR is retried below.
+    public func readAll(into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+            if n == 0 { break }  // end of input
+            done += n
+        }
+        return done
+    }
+
+    /// `pread` until `buffer` is full or end of file; the file offset does not move.
+    public func readAll(fromAbsoluteOffset offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = try read(fromAbsoluteOffset: offset + Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+            if n == 0 { break }  // end of file
+            done += n
+        }
+        return done
+    }
+
+    /// Writes all of `buffer` at the file offset, retrying short writes (GNU's iwrite). A write
+    /// that returns 0 means the device is full: ENOSPC, as GNU dd reports it.
+    public func writeAll(_ buffer: UnsafeRawBufferPointer) throws(IncompleteWrite) {
+        var done = 0
+        while done < buffer.count {
+            let n: Int
+            do {
+                n = try write(UnsafeRawBufferPointer(rebasing: buffer[done...]))
+            } catch {
+                throw IncompleteWrite(bytesWritten: done, error: error)
+            }
+            if n == 0 { throw IncompleteWrite(bytesWritten: done, error: SystemError("write", path: path, code: ENOSPC)) }
+            done += n
+        }
+    }
+
+    /// `pwrite` all of `buffer` at `offset`; the file offset does not move. 0 bytes is ENOSPC.
+    public func writeAll(toAbsoluteOffset offset: Int64, _ buffer: UnsafeRawBufferPointer) throws(IncompleteWrite) {
+        var done = 0
+        while done < buffer.count {
+            let n: Int
+            do {
+                n = try write(toAbsoluteOffset: offset + Int64(done), UnsafeRawBufferPointer(rebasing: buffer[done...]))
+            } catch {
+                throw IncompleteWrite(bytesWritten: done, error: error)
+            }
+            if n == 0 { throw IncompleteWrite(bytesWritten: done, error: SystemError("write", path: path, code: ENOSPC)) }
+            done += n
+        }
+    }
+}
