@@ -75,7 +75,7 @@ public struct BenchRunner {
                 descriptors.append(try FileDescriptor.open(facts.benchPath, flags: flags))
             } catch {
                 // EINVAL from open with O_DIRECT: the file system does not do direct I/O (tmpfs).
-                if direct && error.code == EINVAL {
+                if direct && error.code == .invalidArgument {
                     state.directUnsupported = "O_DIRECT is not supported here"
                     return .skipped("O_DIRECT is not supported here")
                 }
@@ -96,7 +96,7 @@ public struct BenchRunner {
 
         guard let workers = QueueDepthWorkers(descriptors: descriptors, test: test, blockCount: blockCount,
                                               alignment: target.bufferAlignment) else {
-            throw BenchError.system(SystemError("allocating I/O buffers", code: ENOMEM))
+            throw BenchError.system(SystemError("allocating I/O buffers", code: .noMemory))
         }
         let start = MonotonicClock.now()
         let threads = try workers.start(deadline: start &+ plan.timeLimit)
@@ -117,7 +117,7 @@ public struct BenchRunner {
             outcome = try workers.outcome(startedAt: start)
         } catch {
             // EINVAL on the first direct request: opened fine but the file system refuses the I/O.
-            if direct, case .system(let failure) = error, failure.code == EINVAL {
+            if direct, case .system(let failure) = error, failure.code == .invalidArgument {
                 state.directUnsupported = "O_DIRECT requests are refused here (\(failure.reason))"
                 return .skipped("O_DIRECT requests are refused here (\(failure.reason))")
             }
@@ -162,7 +162,7 @@ public struct BenchRunner {
         // bias scripts/bench-device has since removed, so the ranking is a hint, not a proof.
         let blockSize = Int(min(Int64(Self.layoutBlockSize), size))
         guard let buffer = AlignedBuffer(capacity: blockSize, alignment: target.bufferAlignment) else {
-            throw BenchError.system(SystemError("allocating I/O buffers", code: ENOMEM))
+            throw BenchError.system(SystemError("allocating I/O buffers", code: .noMemory))
         }
         QueueDepthWorkers.fillIncompressible(buffer, seed: 0x5EED)
         let descriptor: FileDescriptor
@@ -176,7 +176,7 @@ public struct BenchRunner {
                 let count = Int(min(Int64(blockSize), size - written))
                 let n = try descriptor.write(toAbsoluteOffset: written, UnsafeRawBufferPointer(buffer.slice(0, count)))
                 // A write that moves nothing would loop forever: GNU dd calls that ENOSPC.
-                if n == 0 { throw SystemError("write", path: path, code: ENOSPC) }
+                if n == 0 { throw SystemError("write", path: path, code: .noSpace) }
                 written += Int64(n)
                 let now = MonotonicClock.now()
                 if now - lastReport >= progressInterval {

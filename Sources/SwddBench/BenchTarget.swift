@@ -78,7 +78,7 @@ public final class BenchTarget: Sendable {
             status = try FileStatus.of(path: path)
         } catch {
             // A file that does not exist yet is fine: the temporary file goes where it would be.
-            guard error.code == ENOENT, (try? FileStatus.of(path: parentDirectory(of: path)))?.kind == .directory else {
+            guard error.code == .noSuchFileOrDirectory, (try? FileStatus.of(path: parentDirectory(of: path)))?.kind == .directory else {
                 throw BenchError.system(error)
             }
             return try openScratch(path, kind: .file, directory: parentDirectory(of: path), regionSize: regionSize, scratch: scratch)
@@ -111,7 +111,7 @@ public final class BenchTarget: Sendable {
             do {
                 descriptor = try FileDescriptor.open(path, flags: [.readWrite, .exclusive, .closeOnExec])
             } catch {
-                if error.code == EBUSY { throw BenchError.refused("refusing to write to '\(path)': it is in use (\(error.reason))") }
+                if error.code == .resourceBusy { throw BenchError.refused("refusing to write to '\(path)': it is in use (\(error.reason))") }
                 throw BenchError.system(error)
             }
         } else {

@@ -185,7 +185,7 @@ final class QueueDepthWorkers: Sendable {
                 throw BenchError.system(error)
             }
             // A write that moves nothing makes no progress ever: report it as GNU dd does, as ENOSPC.
-            if n == 0 { throw BenchError.system(SystemError("write", path: descriptor.path, code: ENOSPC)) }
+            if n == 0 { throw BenchError.system(SystemError("write", path: descriptor.path, code: .noSpace)) }
             done += n
         }
     }

@@ -38,7 +38,7 @@ public final class ScratchFiles: Sendable {
                     return path
                 } catch {
                     // Someone else's file of that name: try the next number, a bounded number of times.
-                    if error.code == EEXIST && attempt < 1000 {
+                    if error.code == .fileExists && attempt < 1000 {
                         attempt += 1
                         continue
                     }

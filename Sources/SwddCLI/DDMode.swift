@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SwddDD
 import SwddSystem
 
@@ -11,24 +8,24 @@ enum DDMode {
         let locale = QuotingLocale.adoptEnvironmentLocale()
         let invocation: DDInvocation
         do {
-            invocation = try DDCommandLine.parse(arguments, locale: locale, posixlyCorrect: getenv("POSIXLY_CORRECT") != nil)
+            invocation = try DDCommandLine.parse(arguments, locale: locale, posixlyCorrect: ProcessEnvironment.value(of: "POSIXLY_CORRECT") != nil)
         } catch {
             for warning in error.warnings { writeStandardError("\(program): \(warning)\n") }
             writeStandardError("\(program): \(error.message)\n")
             if error.tryHelp { writeStandardError(DDUsageError.tryHelpLine(program: program) + "\n") }
-            exit(1)
+            ProcessEnvironment.exit(status: 1)
         }
         switch invocation {
         case .help:
             writeStandardOutput(DDHelp.text(programName: program) + extraHelp(program: program))
-            exit(0)
+            ProcessEnvironment.exit(status: 0)
         case .version:
             writeStandardOutput(DDHelp.versionText(version: SwddVersion.string))
-            exit(0)
+            ProcessEnvironment.exit(status: 0)
         case .copy(let settings, let warnings):
             for warning in warnings { writeStandardError("\(program): \(warning)\n") }
             // Safety beyond dd (policy lives here): a busy block device needs force=yes.
-            exit(DDCopy.run(settings, program: program, locale: locale, protectBusyDevices: !settings.force))
+            ProcessEnvironment.exit(status: DDCopy.run(settings, program: program, locale: locale, protectBusyDevices: !settings.force))
         }
     }
 

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import SwddDisks
 import SwddSystem
@@ -47,7 +44,7 @@ struct ListCommand: ParsableCommand {
             } catch {
                 // fdisk -l names every failure of a named target, but of the disks it found itself
                 // only those it was refused (EACCES); the rest (e.g. EPERM in a container) are skipped.
-                if named || error.code == EACCES {
+                if named || error.code == .permissionDenied {
                     Self.complain("cannot open \(path): \(error.reason)")
                 }
                 if named { failed = true }

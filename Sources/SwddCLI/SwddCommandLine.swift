@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SwddSystem
 
 /// Entry point: a first argument naming a subcommand goes to ArgumentParser; anything else
 /// (dd operands, `--help`, `--version`, or nothing) is dd mode, parsed by hand so that errors
@@ -10,7 +8,7 @@ public enum SwddCommandLine {
         let arguments = CommandLine.arguments
         if arguments.count > 1, SwddSubcommands.names.contains(arguments[1]) {
             SwddSubcommands.main(Array(arguments.dropFirst()))
-            exit(0)
+            ProcessEnvironment.exit(status: 0)
         }
         DDMode.run(Array(arguments.dropFirst()), program: programName(arguments.first))
     }

@@ -48,7 +48,7 @@ public enum DDCopy {
     /// of SIGINT (GNU ignores SIGUSR1 when POSIXLY_CORRECT is set, and leaves an ignored SIGINT).
     static func installSignalHandling(_ reporter: DDReporter) {
         var signals: [Int32] = []
-        if getenv("POSIXLY_CORRECT") == nil { signals.append(SIGUSR1) }
+        if ProcessEnvironment.value(of: "POSIXLY_CORRECT") == nil { signals.append(SIGUSR1) }
         if !SignalWatcher.isIgnored(SIGINT) { signals.append(SIGINT) }
         guard !signals.isEmpty else { return }
         SignalWatcher.block(signals)
@@ -61,7 +61,7 @@ public enum DDCopy {
     static func startProgressThread(_ reporter: DDReporter) {
         IOThread.start {
             while true {
-                sleep(1)
+                MonotonicClock.sleep(nanoseconds: 1_000_000_000)
                 reporter.printProgress()
             }
         }?.detach()
@@ -182,7 +182,7 @@ public enum DDCopy {
             }
         } catch {
             // Pipeline.Failure: the reader thread could not be started.
-            throw DDFatalError(message: "cannot start the reader thread: \(SystemError.describe(EAGAIN))", printsStatistics: true)
+            throw DDFatalError(message: "cannot start the reader thread: \(SystemError.describe(.resourceTemporarilyUnavailable))", printsStatistics: true)
         }
         let status: Int32 = sink.inputFailed ? 1 : 0
         return try finishOutput(settings, output: output, writer: writer, reporter: reporter, status: status)
@@ -208,7 +208,7 @@ public enum DDCopy {
             do {
                 try fd.syncData()
             } catch {
-                if error.code != ENOSYS && error.code != EINVAL {
+                if error.code != .noFunction && error.code != .invalidArgument {
                     reporter.diagnose(DDMessages.fdatasyncFailed(output.name, reason: error.reason, locale: reporter.locale))
                     status = 1
                 }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SwddSystem
 
 /// A failure that ends dd before or outside the copy: the message (without the program name)
@@ -88,7 +85,7 @@ enum DDEndpoints {
         do {
             descriptor = try openOutputDescriptor(path, options: options, wantsRead: settings.seekRecords != 0)
         } catch {
-            if error.code == EBUSY && options.contains(.exclusive) && !conversions.contains(.excl) {
+            if error.code == .resourceBusy && options.contains(.exclusive) && !conversions.contains(.excl) {
                 throw refusal(path, "in use by another process")
             }
             throw DDFatalError(message: DDMessages.failedToOpen(path, reason: error.reason, locale: locale), printsStatistics: false)
@@ -146,7 +143,7 @@ enum DDEndpoints {
             var new = old.union(wanted)
             guard new != old else { return }
             if new.contains(.directory) {
-                if (try descriptor.status()).kind != .directory { throw SystemError("fcntl", code: ENOTDIR) }
+                if (try descriptor.status()).kind != .directory { throw SystemError("fcntl", code: .notDirectory) }
                 new.remove(.directory)
             }
             if new != old { try descriptor.setStatusFlags(new) }

@@ -1,13 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The diagnostics GNU dd 9.1 prints while copying, without the `dd: ` prefix (the CLI adds the
 /// program name). Each was checked against `/usr/bin/dd`; the comment names how to provoke it.
 ///
 /// `path` nil means standard input or output, which GNU names `standard input` and
 /// `standard output` (quoted like any name: `'standard input'`). `reason` is the errno text
-/// (`strerror`, see ``errnoText(_:)``); GNU appends it as `": reason"`.
+/// (`strerror`: `Errno.description`); GNU appends it as `": reason"`.
 ///
 /// GNU quotes names three ways: `quoteaf` (always shell-quoted) in most messages, `quotef`
 /// (quoted only when needed) where the name is followed by a colon, and `quote` for operands.
@@ -21,12 +17,6 @@ public enum DDMessages {
     public static let standardInput = "standard input"
     /// GNU's name for standard output in messages.
     public static let standardOutput = "standard output"
-
-    /// `strerror(code)`: the reason text GNU's `error()` appends.
-    public static func errnoText(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "Unknown error \(code)" }
-        return String(cString: text)
-    }
 
     // MARK: Opening and flags
 

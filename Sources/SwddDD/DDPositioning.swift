@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SwddSystem
 
 /// skip= on the input and seek= on the output, as GNU dd 9.1's `skip()`: lseek where the file
@@ -24,7 +21,7 @@ enum DDPositioning {
         let (total, overflow2) = product.addingReportingOverflow(bytes)
         let representable = !overflow1 && !overflow2 && total <= UInt64(Int64.max)
         let fd = input.descriptor
-        var seekErrno: Int32 = 0
+        var seekErrno = Errno(rawValue: 0)
         if representable {
             do {
                 try fd.seek(offset: Int64(total), from: .current)
@@ -42,7 +39,7 @@ enum DDPositioning {
         }
         // Seekable but the offset is unreachable: GNU refuses rather than reading to it.
         if (try? fd.seek(offset: 0, from: .end)) != nil {
-            throw DDFatalError(message: DDMessages.cannotSkip(input.name, reason: SystemError.describe(seekErrno == 0 ? EOVERFLOW : seekErrno), locale: reporter.locale),
+            throw DDFatalError(message: DDMessages.cannotSkip(input.name, reason: SystemError.describe(seekErrno.rawValue == 0 ? .overflow : seekErrno), locale: reporter.locale),
                                printsStatistics: true)
         }
         let discarded = try discardByReading(fd, records: records, bytes: bytes, blockSize: Int(ibs),
@@ -66,7 +63,7 @@ enum DDPositioning {
         guard records != 0 || bytes != 0 else { return start }
         let (product, overflow1) = records.multipliedReportingOverflow(by: UInt64(settings.outputBlockSize))
         let (total, overflow2) = product.addingReportingOverflow(bytes)
-        var seekErrno: Int32 = 0
+        var seekErrno = Errno(rawValue: 0)
         if !overflow1 && !overflow2 && total <= UInt64(Int64.max) {
             do {
                 return try fd.seek(offset: Int64(total), from: .current)
@@ -75,7 +72,7 @@ enum DDPositioning {
             }
         }
         if (try? fd.seek(offset: 0, from: .end)) != nil {
-            throw DDFatalError(message: DDMessages.cannotSeek(output.name, isInput: false, reason: SystemError.describe(seekErrno == 0 ? EOVERFLOW : seekErrno), locale: locale),
+            throw DDFatalError(message: DDMessages.cannotSeek(output.name, isInput: false, reason: SystemError.describe(seekErrno.rawValue == 0 ? .overflow : seekErrno), locale: locale),
                                printsStatistics: true)
         }
         // An unseekable output (a tape) is skipped by reading it; a pipe cannot be read.

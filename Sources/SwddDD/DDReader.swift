@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SwddEngine
 import SwddSystem
 
@@ -259,7 +256,7 @@ final class DDReader: ChunkSource {
         } catch {
             // GNU ignores the EINVAL an O_DIRECT read gets at an unaligned end of file.
             let previous = partialReadWarning.lastRead
-            if error.code == EINVAL && settings.inputFlags.contains(.direct) && 0 < previous && previous < blockSize {
+            if error.code == .invalidArgument && settings.inputFlags.contains(.direct) && 0 < previous && previous < blockSize {
                 return 0
             }
             partialReadWarning.noteFailedRead()
@@ -284,8 +281,10 @@ final class DDReader: ChunkSource {
         let skipOver = Int64(blockSize - previousShortRead)
         if seekable {
             offset += skipOver
-            if (try? input.seek(offset: offset, from: .start)) == nil {
-                reporter.diagnose(DDMessages.cannotSeek(name, isInput: true, reason: SystemError.describe(errno), locale: reporter.locale))
+            do {
+                try input.seek(offset: offset, from: .start)
+            } catch {
+                reporter.diagnose(DDMessages.cannotSeek(name, isInput: true, reason: error.reason, locale: reporter.locale))
                 seekable = false
                 throw DDReadFailure(error: nil)
             }

@@ -1,3 +1,4 @@
+import SwddSystem
 /// The statistics GNU dd 9.1 prints at the end, on SIGUSR1 and on SIGINT (`print_stats`), as
 /// pure functions of the counters and the elapsed time.
 ///

@@ -1,3 +1,4 @@
+import SwddSystem
 /// gnulib `human_readable` with the options dd uses for sizes and rates:
 /// `human_autoscale | human_round_to_nearest | human_space_before_unit | human_SI | human_B`,
 /// plus `human_base_1024` for the IEC form. Ported branch for branch, because its exact integer

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import SwddSystem
 
 /// The two ways GNU's quoting functions behave on this system, decided by the locale's charset.
 ///
@@ -20,15 +18,14 @@ public enum QuotingLocale: Sendable, Equatable {
     /// Call once at startup, before any message is built. It also makes `%g` use the locale's
     /// decimal point, exactly as GNU's summary does.
     public static func adoptEnvironmentLocale() -> QuotingLocale {
-        _ = setlocale(LC_ALL, "")
+        ProcessEnvironment.adoptLocale()
         return current
     }
 
     /// The quoting behaviour of the process's current `LC_CTYPE`, read with
     /// `nl_langinfo(nl_item(CODESET))` (the C function gnulib's `locale_charset` uses).
     public static var current: QuotingLocale {
-        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
-        return codeset == "UTF-8" ? .utf8 : .c
+        ProcessEnvironment.codeset == "UTF-8" ? .utf8 : .c
     }
 
     /// gnulib `gettext_quote`'s left quotation mark for `locale_quoting_style`.

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CBlkid
 import SwddSystem
 
@@ -13,11 +10,11 @@ final class BlkidProbe {
     /// `blkid_new_probe` + `blkid_probe_set_device(fd, offset, size)`; a size of 0 means "to the end".
     init(descriptor: FileDescriptor, offset: UInt64 = 0, size: UInt64 = 0) throws(SystemError) {
         path = descriptor.path
-        guard let probe = blkid_new_probe() else { throw SystemError("blkid_new_probe", path: path, code: ENOMEM) }
+        guard let probe = blkid_new_probe() else { throw SystemError("blkid_new_probe", path: path, code: .noMemory) }
         self.probe = probe
-        errno = 0
+        Errno.clear()
         if blkid_probe_set_device(probe, descriptor.rawValue, blkid_loff_t(offset), blkid_loff_t(size)) != 0 {
-            let code = errno == 0 ? EINVAL : errno
+            let code = Errno.current(or: .invalidArgument)
             blkid_free_probe(probe)
             throw SystemError("blkid_probe_set_device", path: path, code: code)
         }
@@ -44,13 +41,13 @@ final class BlkidProbe {
     func partitionTable(sectorSize: Int) throws(SystemError) -> PartitionTable? {
         _ = blkid_probe_enable_superblocks(probe, 0)
         _ = blkid_probe_enable_partitions(probe, 1)
-        errno = 0
+        Errno.clear()
         guard let list = blkid_probe_get_partitions(probe) else {
             // NULL means "no table" or "error"; a safe probe of the partitions chain tells which
             // (1: nothing found, -2: ambivalent, i.e. no single table; -1: error).
             let result = blkid_do_safeprobe(probe)
             if result == -1 {
-                throw SystemError("blkid_probe_get_partitions", path: path, code: errno == 0 ? EIO : errno)
+                throw SystemError("blkid_probe_get_partitions", path: path, code: Errno.current(or: .ioError))
             }
             return nil
         }
@@ -99,12 +96,12 @@ final class BlkidProbe {
         _ = blkid_probe_enable_superblocks(probe, 1)
         _ = blkid_probe_set_superblocks_flags(probe, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID | BLKID_SUBLKS_TYPE
                                               | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_VERSION)
-        errno = 0
+        Errno.clear()
         let result = blkid_do_safeprobe(probe)
         switch result {
         case 0: break
         case 1, -2: return nil  // nothing found, or several signatures and no single answer (blkid -p: "ambivalent")
-        default: throw SystemError("blkid_do_safeprobe", path: path, code: errno == 0 ? EIO : errno)
+        default: throw SystemError("blkid_do_safeprobe", path: path, code: Errno.current(or: .ioError))
         }
         guard let type = value("TYPE") else { return nil }
         return FilesystemFacts(type: type, label: value("LABEL"), uuid: value("UUID"),

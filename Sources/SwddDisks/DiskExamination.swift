@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SwddSystem
 
 /// Opens a disk or image read-only and gathers what `swdd list` shows: sizes and sector facts
@@ -18,7 +15,7 @@ public enum DiskExamination {
         var disk: DiskDescription
         switch status.kind {
         case .directory:
-            throw SystemError("open", path: path, code: EISDIR)
+            throw SystemError("open", path: path, code: .isDirectory)
         case .regular:
             disk = .imageFile(path: path, size: UInt64(max(0, status.size)))
         case .blockDevice:
@@ -34,9 +31,9 @@ public enum DiskExamination {
                 alignmentOffset: DiskInventory.alignmentOffset(major: major, minor: minor),
                 model: DiskInventory.model(major: major, minor: minor), isBlockDevice: true)
         default:
-            throw SystemError("open", path: path, code: ENOTTY)
+            throw SystemError("open", path: path, code: .inappropriateIOCTLForDevice)
         }
-        guard disk.sectorCount > 0 else { throw SystemError("open", path: path, code: EINVAL) }
+        guard disk.sectorCount > 0 else { throw SystemError("open", path: path, code: .invalidArgument) }
 
         let probe = try BlkidProbe(descriptor: descriptor)
         probe.setSectorSize(disk.logicalSectorSize)

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SwddSystem
 
 /// Which whole disks the kernel knows, found as `fdisk -l` finds them (`next_proc_partition`):
@@ -15,8 +12,8 @@ public enum DiskInventory {
         var disks: [String] = []
         for name in deviceNames(inProcPartitions: text) {
             let sys = "\(sysClassBlock)/\(name)"
-            guard access(sys, F_OK) == 0 else { continue }
-            if access("\(sys)/partition", F_OK) == 0 { continue }
+            guard FileSystemPath.exists(sys) else { continue }
+            if FileSystemPath.exists("\(sys)/partition") { continue }
             if let uuid = readText("\(sys)/dm/uuid").map(trimmed), isPrivateOrPartitionMapping(dmUUID: uuid) { continue }
             if readText("\(sys)/device/type").map(trimmed) == "5" { continue }  // SCSI type 5: CD/DVD
             // sysfs spells a '/' in a device name as '!' (cciss!c0d0 is /dev/cciss/c0d0)

@@ -8,4 +8,7 @@ public enum FileSystemPath {
     public static func remove(_ path: String) throws(SystemError) {
         if unlink(path) != 0 { throw SystemError.current("unlink", path: path) }
     }
+
+    /// The C function is `access(F_OK)`: whether anything exists at `path`.
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 }

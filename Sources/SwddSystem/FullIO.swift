@@ -49,7 +49,7 @@ extension FileDescriptor {
             } catch {
                 throw IncompleteWrite(bytesWritten: done, error: error)
             }
-            if n == 0 { throw IncompleteWrite(bytesWritten: done, error: SystemError("write", path: path, code: ENOSPC)) }
+            if n == 0 { throw IncompleteWrite(bytesWritten: done, error: SystemError("write", path: path, code: .noSpace)) }
             done += n
         }
     }
@@ -64,7 +64,7 @@ extension FileDescriptor {
             } catch {
                 throw IncompleteWrite(bytesWritten: done, error: error)
             }
-            if n == 0 { throw IncompleteWrite(bytesWritten: done, error: SystemError("write", path: path, code: ENOSPC)) }
+            if n == 0 { throw IncompleteWrite(bytesWritten: done, error: SystemError("write", path: path, code: .noSpace)) }
             done += n
         }
     }

@@ -24,7 +24,7 @@ public enum KernelCopy {
 
     /// Whether a `copy_file_range` failure means "not for this pair of files" rather than an I/O error.
     public static func isUnsupported(_ error: SystemError) -> Bool {
-        [EXDEV, EINVAL, ENOSYS, EOPNOTSUPP, EBADF, ETXTBSY, EPERM].contains(error.code)
+        [.improperLink, .invalidArgument, .noFunction, .notSupported, .badFileDescriptor, .textFileBusy, .notPermitted].contains(error.code)
     }
 }
 

@@ -10,9 +10,9 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The path involved, when there is one.
     public var path: String?
     /// The errno value.
-    public var code: Int32
+    public var code: Errno
 
-    public init(_ operation: String, path: String? = nil, code: Int32) {
+    public init(_ operation: String, path: String? = nil, code: Errno) {
         self.operation = operation
         self.path = path
         self.code = code
@@ -20,16 +20,13 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// Captures the current `errno`.
     public static func current(_ operation: String, path: String? = nil) -> SystemError {
-        SystemError(operation, path: path, code: errno)
+        SystemError(operation, path: path, code: .current)
     }
 
     /// The C library's text for the errno, as `strerror` gives it (what GNU tools print).
-    public var reason: String { Self.describe(code) }
+    public var reason: String { code.description }
 
-    public static func describe(_ code: Int32) -> String {
-        guard let text = strerror(code) else { return "Unknown error \(code)" }
-        return String(cString: text)
-    }
+    public static func describe(_ code: Errno) -> String { code.description }
 
     public var description: String {
         if let path { return "\(operation) '\(path)': \(reason)" }

@@ -203,10 +203,10 @@ enum Shell {
             _ = try BenchTarget.open("/dev/null", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
         }
         // A file that does not exist yet is fine, but only in a directory that does.
-        #expect(throws: BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: ENOENT))) {
+        #expect(throws: BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: .noSuchFileOrDirectory))) {
             _ = try BenchTarget.open("/nonexistent-dir/x", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
         }
-        #expect(BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: ENOENT)).message
+        #expect(BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: .noSuchFileOrDirectory)).message
                 == "cannot stat '/nonexistent-dir/x': No such file or directory")
     }
 

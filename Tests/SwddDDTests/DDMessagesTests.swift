@@ -1,5 +1,6 @@
 import Testing
 @testable import SwddDD
+import SwddSystem
 
 /// Each expected text is GNU dd 9.1's (`LC_ALL=C.UTF-8`, program prefix removed), provoked as
 /// the doc comment of each DDMessages function says.
@@ -40,7 +41,7 @@ import Testing
                 == "memory exhausted by input buffer of size 9223372036854775806 bytes (8.0 EiB)")
         #expect(DDMessages.failedToOpen("/dev/null", reason: "Not a directory", locale: u)
                 == "failed to open '/dev/null': Not a directory")
-        #expect(DDMessages.errnoText(28) == "No space left on device")
-        #expect(DDMessages.errnoText(75) == DDMessages.valueTooLarge)
+        #expect(Errno.noSpace.description == "No space left on device")
+        #expect(Errno.overflow.description == DDMessages.valueTooLarge)
     }
 }

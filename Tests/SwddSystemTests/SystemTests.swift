@@ -59,7 +59,7 @@ import Glibc
     }
 
     @Test func openFailureNamesThePath() {
-        #expect(throws: SystemError("open", path: "/nonexistent/x", code: ENOENT)) {
+        #expect(throws: SystemError("open", path: "/nonexistent/x", code: .noSuchFileOrDirectory)) {
             _ = try FileDescriptor.open("/nonexistent/x", flags: .readOnly)
         }
     }

@@ -4,15 +4,15 @@ import Glibc
 
 /// printf-family formatting for the few conversions dd's output needs (`%g`, `%.0f`, `%.1Lf`),
 /// through the C library so rounding and the locale's decimal point match GNU exactly.
-enum CFormat {
+public enum CFormat {
     /// `snprintf(format, value)` for one `double`.
-    static func format(_ format: String, _ value: Double) -> String {
+    public static func format(_ format: String, _ value: Double) -> String {
         render(format, [value])
     }
 
     #if arch(x86_64) || arch(i386)
     /// `snprintf(format, value)` for one `long double` (`%Lf`).
-    static func format(_ format: String, longDouble value: Float80) -> String {
+    public static func format(_ format: String, longDouble value: Float80) -> String {
         render(format, [value])
     }
     #endif
@@ -38,7 +38,7 @@ enum CFormat {
     }
 
     /// The current locale's decimal point, as gnulib `human_readable` reads it.
-    static var decimalPoint: String {
+    public static var decimalPoint: String {
         guard let conv = localeconv(), let point = conv.pointee.decimal_point else { return "." }
         let text = String(cString: point)
         return text.isEmpty ? "." : text

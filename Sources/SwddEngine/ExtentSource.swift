@@ -1,0 +1,102 @@
+import SwddSystem
+
+/// Reads a regular file or block device range in chunks on a fixed grid (chunk N covers
+/// `start + N × chunkSize`), with `pread` at absolute offsets.
+///
+/// Holes are never read: `SEEK_DATA`/`SEEK_HOLE` find them, a cell wholly inside one becomes a
+/// `.hole` chunk, and the hole parts of a cell that also holds data are zero-filled, not read.
+/// Devices have no holes, so with `detectsZeros` every data cell read is checked for zeros
+/// (`isAllZero`) and marked `.zero`, which later steps treat like a hole.
+public final class ExtentSource: ChunkSource {
+    private let descriptor: FileDescriptor
+    private let end: Int64
+    private let seeksHoles: Bool
+    private let detectsZeros: Bool
+    /// O_DIRECT needs whole sectors: the last read of a range is rounded up to this.
+    private let readAlignment: Int
+    private let counters: TransferCounters?
+    private var cursor: Int64
+    /// The first hole at or after `searchedFrom`, cached (nil: none before `end`).
+    private var hole: Range<Int64>?
+    private var searchedFrom: Int64 = .max
+
+    /// Read calls made, for tests and the summary: holes must cost none.
+    public private(set) var readCalls = 0
+
+    /// - Parameters:
+    ///   - range: the bytes to read; its end is the file's or device's size for a whole copy.
+    ///   - seeksHoles: look for holes (regular files; a device reports none anyway).
+    ///   - readAlignment: the sector size when the descriptor is open with `O_DIRECT`, else 1.
+    public init(descriptor: FileDescriptor, range: Range<Int64>, seeksHoles: Bool, detectsZeros: Bool,
+                readAlignment: Int = 1, counters: TransferCounters? = nil) {
+        self.descriptor = descriptor
+        self.end = range.upperBound
+        self.cursor = range.lowerBound
+        self.seeksHoles = seeksHoles
+        self.detectsZeros = detectsZeros
+        self.readAlignment = max(1, readAlignment)
+        self.counters = counters
+    }
+
+    public func fill(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
+        guard cursor < end else { return .end }
+        let cellEnd = min(end, cursor + Int64(chunk.capacity))
+        let cellLength = Int(cellEnd - cursor)
+        let holes = try holes(in: cursor..<cellEnd)
+        if holes.first == cursor..<cellEnd {
+            chunk.markHole(at: cursor, length: cellLength)
+        } else {
+            chunk.offset = cursor
+            var position = cursor
+            for gap in holes + [cellEnd..<cellEnd] {
+                try read(position..<gap.lowerBound, into: chunk)
+                let zeros = Int(gap.upperBound - gap.lowerBound)
+                (chunk.base + chunk.count).initializeMemory(as: UInt8.self, repeating: 0, count: zeros)
+                chunk.count += zeros
+                position = gap.upperBound
+            }
+            if detectsZeros && isAllZero(chunk.base, count: chunk.count) { chunk.markZero() }
+        }
+        cursor = cellEnd
+        return cursor < end ? .more : .end
+    }
+
+    /// Reads `range` to the end of the chunk's bytes. A short read before `end` means the file
+    /// shrank under us: that is an error, not a silent zero-fill.
+    private func read(_ range: Range<Int64>, into chunk: Chunk) throws {
+        guard !range.isEmpty else { return }
+        let length = Int(range.upperBound - range.lowerBound)
+        let request = min(chunk.freeSpace, (length + readAlignment - 1) / readAlignment * readAlignment)
+        readCalls += 1
+        let got = try descriptor.readAll(fromAbsoluteOffset: range.lowerBound, into: chunk.buffer.slice(chunk.count, request))
+        guard got >= length else { throw SourceEndedEarly(path: descriptor.path, offset: range.lowerBound + Int64(got)) }
+        counters?.addRead(length)
+        chunk.count += length
+    }
+
+    /// The holes inside `cell`, in order (none when holes are not looked for).
+    private func holes(in cell: Range<Int64>) throws(SystemError) -> [Range<Int64>] {
+        guard seeksHoles else { return [] }
+        var found: [Range<Int64>] = []
+        var position = cell.lowerBound
+        while position < cell.upperBound {
+            // The cached answer holds from where it was asked up to the end of its hole.
+            if position < searchedFrom || (hole.map { position >= $0.upperBound } ?? false) {
+                hole = try descriptor.nextHole(from: position, limit: end)
+                searchedFrom = position
+            }
+            guard let next = hole, next.lowerBound < cell.upperBound else { break }
+            let clipped = max(next.lowerBound, position)..<min(next.upperBound, cell.upperBound)
+            found.append(clipped)
+            position = clipped.upperBound
+        }
+        return found
+    }
+}
+
+/// The source ended before the size it had when the copy began: it shrank, or a device
+/// went away. Never papered over with zeros.
+public struct SourceEndedEarly: Error, Equatable, Sendable {
+    public var path: String?
+    public var offset: Int64
+}
