@@ -1,3 +1,4 @@
+import SwddEngine
 import SwddSystem
 
 /// The zero-copy path for a plain file-to-file dd: `copy_file_range` moves the data inside
@@ -51,26 +52,15 @@ struct DDKernelCopy {
         // Slices are whole multiples of both block sizes so a stop falls on a record boundary.
         let unit = lcm(ibs, obs) <= 8 << 20 ? lcm(ibs, obs) : ibs
         let slice = max(unit, (Int64(16 << 20) / unit) * unit)
-        var inOffset = inStart
-        var outOffset = outStart
-        var copied: Int64 = 0
         var counted: Int64 = 0
-        while inOffset < end {
-            let want = Int(min(slice, end - inOffset))
-            let n: Int
-            do {
-                n = try KernelCopy.copyFileRange(from: fdIn, at: &inOffset, to: fdOut, at: &outOffset, count: want)
-            } catch {
-                break  // unsupported pair or an I/O error: the pipeline redoes the rest and reports
-            }
-            if n == 0 { break }
-            copied += Int64(n)
+        // Errors are not reported here: the pipeline redoes the rest and reports what it meets.
+        _ = KernelCopyPath.copyFileRange(from: fdIn, at: inStart, to: fdOut, at: outStart,
+                                         length: end - inStart, slice: slice) { copied in
             let whole = (copied / unit) * unit
             if whole > counted {
                 countRecords(fromBytes: counted, toBytes: whole)
                 counted = whole
             }
-            if n < want { break }
         }
         let whole = counted
         // The pipeline re-reads any tail past the last whole unit.

@@ -154,14 +154,13 @@ final class DDReader: ChunkSource {
     private func findHole() -> (start: Int64, end: Int64) {
         let grid = Int64(blockSize)
         var cursor = offset
-        defer { try? input.seek(offset: offset, from: .start) }  // SEEK_DATA/SEEK_HOLE move it
+        defer { _ = try? input.seek(offset: offset, from: .start) }  // SEEK_DATA/SEEK_HOLE move it
         while cursor < inputSize {
-            guard let holeStart = try? input.seek(offset: cursor, from: .hole), holeStart < inputSize else { break }
-            let dataStart = (try? input.seek(offset: holeStart, from: .data)) ?? inputSize
-            let alignedStart = offset + (holeStart - offset + grid - 1) / grid * grid
-            let alignedEnd = offset + (dataStart - offset) / grid * grid
+            guard let hole = try? input.nextHole(from: cursor, limit: inputSize) else { break }
+            let alignedStart = offset + (hole.lowerBound - offset + grid - 1) / grid * grid
+            let alignedEnd = offset + (hole.upperBound - offset) / grid * grid
             if alignedEnd > alignedStart { return (alignedStart, alignedEnd) }
-            cursor = dataStart
+            cursor = hole.upperBound
         }
         return (inputSize, inputSize)  // no hole left: an empty stretch at the end
     }

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwddEngine
 import SwddSystem
 
 /// The zero-copy path from a file or block device into a pipe: `splice` hands page-cache
@@ -42,29 +43,18 @@ struct DDSpliceCopy {
             let (product, overflow) = settings.maxRecords.multipliedReportingOverflow(by: ibs)
             if !overflow { budget = product &+ settings.maxBytes }
         }
-        var copied: UInt64 = 0
-        while copied < budget {
-            let want = Int(min(UInt64(record), budget - copied))
-            var moved = 0
-            // A record larger than the pipe's free space goes over in several moves; the reader
-            // of a pipe cannot see write boundaries beyond PIPE_BUF anyway.
-            while moved < want {
-                let n: Int
-                do {
-                    n = try KernelCopy.splice(from: input.descriptor, at: nil, to: output.descriptor, count: want - moved)
-                } catch {
-                    if copied == 0 && moved == 0 && KernelCopy.isUnsupported(error) { return .unsupported }
-                    accountFailure(at: copied, recordSize: record, requested: want, moved: moved)
-                    return .writeFailed(error)
-                }
-                if n == 0 { break }  // end of input
-                moved += n
-            }
-            copied += UInt64(moved)
-            if moved < want { break }
+        let outcome = KernelCopyPath.splice(from: input.descriptor, to: output.descriptor, record: record, length: budget) { copied in
+            // The live view (SIGUSR1, progress) every 1024 records: counting costs a lock.
             if copied % (UInt64(record) * 1024) == 0 { account(records: copied, bytes: copied, recordSize: record, final: false) }
         }
-        account(records: copied, bytes: copied, recordSize: record, final: true)
+        let moved = UInt64(outcome.bytes)
+        if let error = outcome.error {
+            if moved == 0 && KernelCopy.isUnsupported(error) { return .unsupported }
+            let whole = moved / UInt64(record) * UInt64(record)
+            accountFailure(at: whole, recordSize: record, requested: Int(min(UInt64(record), budget - whole)), moved: Int(moved - whole))
+            return .writeFailed(error)
+        }
+        account(records: moved, bytes: moved, recordSize: record, final: true)
         return .done
     }
 
