@@ -1,5 +1,5 @@
 // swift-tools-version: 6.0
-// swdd — block-level disk imaging for Linux. See README.md and DESIGN (../shared/DESIGN.md).
+// swdd — block-level disk imaging for Linux. See README.md and docs/ARCHITECTURE.md.
 import PackageDescription
 
 let package = Package(
@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SHA-256 and friends on the CPU's SHA extensions (~1.8 GB/s here, 5× coreutils' sha256sum).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C the Swift importer cannot see: O_DIRECT, copy_file_range, splice, SEEK_DATA, BLK* ioctls.
@@ -21,7 +23,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
         .target(name: "SwddSystem", dependencies: ["CLinuxShims"]),
-        .target(name: "SwddEngine", dependencies: ["SwddSystem"]),
+        .target(name: "SwddEngine", dependencies: ["SwddSystem", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SwddDD", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddDisks", dependencies: ["SwddSystem", "CBlkid"]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
