@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "SwddDDTests", dependencies: ["SwddDD"]),
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
         .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench"]),
+        .testTarget(name: "SwddCLITests", dependencies: ["SwddCLI", "SwddSystem"]),
         // Runs the built swdd binary next to GNU dd, fdisk, zstd and bmaptool on the same inputs.
         .testTarget(name: "ReferenceTests", dependencies: ["swdd"]),
     ],

@@ -37,27 +37,25 @@ public struct BenchTargetFacts: Sendable, Equatable {
     }
 }
 
-/// A target opened for benching: a block device (read in place; written only when allowed and
-/// not in use, held with `O_EXCL` for the whole run), or a temporary file created next to a file
-/// or inside a directory and removed by `close` (or by `ScratchFiles.removeAll` on a signal).
+/// A target opened for benching: a block device (read in place; written only when the caller
+/// allows it, having checked that it is not in use and claimed it for the run), or a temporary file
+/// created next to a file or inside a directory and removed by `close` (or by
+/// `ScratchFiles.removeAll` on a signal).
 public final class BenchTarget: Sendable {
     public let facts: BenchTargetFacts
     /// Whether write tests may run.
     public let writesAllowed: Bool
     private let scratch: ScratchFiles?
-    /// The `O_EXCL` descriptor that keeps anyone from mounting the device while we write it.
-    private let exclusiveHold: FileDescriptor?
     /// What making reads cold takes here, before any test: the runner adds what it learns.
     let cacheDrop: CacheDrop
     /// A loop device's backing file, read-only, to drop its page cache before each test.
     private let backing: FileDescriptor?
 
-    private init(facts: BenchTargetFacts, writesAllowed: Bool, scratch: ScratchFiles?, exclusiveHold: FileDescriptor?,
+    private init(facts: BenchTargetFacts, writesAllowed: Bool, scratch: ScratchFiles?,
                  cacheDrop: CacheDrop, backing: FileDescriptor? = nil) {
         self.facts = facts
         self.writesAllowed = writesAllowed
         self.scratch = scratch
-        self.exclusiveHold = exclusiveHold
         self.cacheDrop = cacheDrop
         self.backing = backing
     }
@@ -69,10 +67,9 @@ public final class BenchTarget: Sendable {
     var bufferAlignment: Int { max(4096, facts.sectorSize) }
 
     /// Opens `path` for a bench of `regionSize` bytes. A block device is opened for writing only
-    /// when `writeDevice` says so (whether it may be is the caller's policy), and even then never
-    /// while in use: `mounts` is asked first, then the kernel through `O_EXCL`.
-    public static func open(_ path: String, regionSize: Int64, writeDevice: Bool, scratch: ScratchFiles,
-                            mounts: () -> MountTable = { MountTable.current() }) throws(BenchError) -> BenchTarget {
+    /// when `writeDevice` says so: whether it may be (asked for, and not in use) is the caller's
+    /// policy, and so is holding it exclusively while the bench writes it.
+    public static func open(_ path: String, regionSize: Int64, writeDevice: Bool, scratch: ScratchFiles) throws(BenchError) -> BenchTarget {
         let status: FileStatus
         do {
             status = try FileStatus.of(path: path)
@@ -85,7 +82,7 @@ public final class BenchTarget: Sendable {
         }
         switch status.kind {
         case .blockDevice:
-            return try openDevice(path, status: status, regionSize: regionSize, writes: writeDevice, mounts: mounts)
+            return try openDevice(path, status: status, regionSize: regionSize, writes: writeDevice)
         case .directory:
             return try openScratch(path, kind: .directory, directory: path, regionSize: regionSize, scratch: scratch)
         case .regular:
@@ -95,29 +92,14 @@ public final class BenchTarget: Sendable {
         }
     }
 
-    /// The refusal for writing to a device that is mounted, holds a mounted partition or is swap.
-    public static func busyRefusal(_ path: String, status: FileStatus, mounts: MountTable) -> BenchError? {
-        guard let usage = mounts.usage(ofDeviceMajor: status.representedMajor, minor: status.representedMinor, path: path) else { return nil }
-        return BenchError.refused("refusing to write to '\(path)': \(usage)")
-    }
-
-    private static func openDevice(_ path: String, status: FileStatus, regionSize: Int64, writes: Bool,
-                                   mounts: () -> MountTable) throws(BenchError) -> BenchTarget {
+    private static func openDevice(_ path: String, status: FileStatus, regionSize: Int64, writes: Bool) throws(BenchError) -> BenchTarget {
+        // Opened for writing when the bench will write, so a device that refuses it is found now.
         let descriptor: FileDescriptor
-        if writes {
-            if let refusal = busyRefusal(path, status: status, mounts: mounts()) { throw refusal }
-            // O_EXCL on a block device fails with EBUSY while it is mounted or claimed: the
-            // kernel's own answer, asked after the mount table's clearer one.
-            do {
-                descriptor = try FileDescriptor.open(path, flags: [.readWrite, .exclusive, .closeOnExec])
-            } catch {
-                if error.code == .resourceBusy { throw BenchError.refused("refusing to write to '\(path)': it is in use (\(error.reason))") }
-                throw BenchError.system(error)
-            }
-        } else {
-            do { descriptor = try FileDescriptor.open(path, flags: [.readOnly, .closeOnExec]) } catch { throw BenchError.system(error) }
+        do {
+            descriptor = try FileDescriptor.open(path, flags: [writes ? OpenFlags.readWrite : .readOnly, .closeOnExec])
+        } catch {
+            throw BenchError.system(error)
         }
-        let hold: FileDescriptor? = writes ? descriptor : nil
         let geometry: BlockDeviceGeometry
         do {
             geometry = try BlockDeviceGeometry.of(descriptor)
@@ -125,7 +107,7 @@ public final class BenchTarget: Sendable {
             try? descriptor.close()
             throw BenchError.system(error)
         }
-        if hold == nil { try? descriptor.close() }
+        try? descriptor.close()
         let deviceSize = Int64(clamping: geometry.size)
         let sector = max(geometry.logicalSectorSize, 512)
         let region = min(regionSize, deviceSize) / Int64(sector) * Int64(sector)
@@ -147,8 +129,7 @@ public final class BenchTarget: Sendable {
         }
         let facts = BenchTargetFacts(path: path, kind: .blockDevice, benchPath: path, regionSize: region,
                                      deviceSize: deviceSize, sectorSize: sector, backingFile: loop?.path)
-        return BenchTarget(facts: facts, writesAllowed: writes, scratch: nil, exclusiveHold: hold,
-                           cacheDrop: cacheDrop, backing: backing)
+        return BenchTarget(facts: facts, writesAllowed: writes, scratch: nil, cacheDrop: cacheDrop, backing: backing)
     }
 
     private static func openScratch(_ path: String, kind: BenchTargetFacts.Kind, directory: String,
@@ -160,7 +141,7 @@ public final class BenchTarget: Sendable {
         }
         let facts = BenchTargetFacts(path: path, kind: kind, benchPath: file, regionSize: regionSize, sectorSize: sector)
         let cacheDrop = CacheDrop(memoryFileSystem: (try? FileSystemType.of(path: file))?.memoryFileSystemName)
-        return BenchTarget(facts: facts, writesAllowed: true, scratch: scratch, exclusiveHold: nil, cacheDrop: cacheDrop)
+        return BenchTarget(facts: facts, writesAllowed: true, scratch: scratch, cacheDrop: cacheDrop)
     }
 
     /// `dir/name` → `dir`, `name` → `.`, `/name` → `/`.
@@ -178,10 +159,9 @@ public final class BenchTarget: Sendable {
         backing.dropCache(offset: 0, length: 0)
     }
 
-    /// Removes the temporary file and lets go of the device.
+    /// Removes the temporary file and lets go of the loop device's backing file.
     public func close() {
         if facts.kind != .blockDevice { scratch?.remove(facts.benchPath) }
-        if let exclusiveHold { try? exclusiveHold.close() }
         if let backing { try? backing.close() }
     }
 }

@@ -9,9 +9,10 @@ import Synchronization
 /// `swdd bench TARGET`: sequential and random throughput of a block device or a file, as fio
 /// would measure it, and the dd operands that copy fastest there.
 ///
-/// Policy lives here: a device is only written with `--write` (`deviceWrites`), and `BenchTarget`
-/// never opens one for writing while it is in use; a file or directory is measured on a
-/// temporary file that is removed at the end, on an error, and on SIGINT/SIGTERM/SIGHUP.
+/// Policy lives here: a device is only written with `--write` (`deviceWrites`), and then only when
+/// `TargetSafety`, the rule every front end shares, finds it not in use and claims it for the run;
+/// a file or directory is measured on a temporary file that is removed at the end, on an error,
+/// and on SIGINT/SIGTERM/SIGHUP.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -21,13 +22,16 @@ struct BenchCommand: ParsableCommand {
             queue depth 1 and a deep queue (worker threads), and random 4K reads. Reads are cold: \
             the page cache is dropped before each test. On a file or directory the tests use \
             a temporary file next to it (or inside it), removed afterwards. A block device is only \
-            read unless --write is given, and is never written while mounted or in use.
+            read unless --write is given. Even then it is not written while it (or one of its \
+            partitions) is mounted, while it is active swap, or while another process holds it \
+            exclusively, and bench has no --force for that: unmount or release it first. While the \
+            write tests run, bench holds the device exclusively (O_EXCL).
             """)
 
     @Argument(help: "A block device, a file, or a directory.")
     var target: String
 
-    @Flag(help: "Allow the write tests on a block device (they destroy the data in the region).")
+    @Flag(help: "Allow the write tests on a block device (they destroy the data in the region); never on one in use.")
     var write = false
 
     @Option(help: ArgumentHelp("Seconds per test, at most.", valueName: "seconds"))
@@ -81,6 +85,8 @@ struct BenchCommand: ParsableCommand {
         let run: BenchRun
         do {
             let writeDevice = try Self.deviceWrites(target, flag: write, writeTestsNamed: tests != nil && plan.patterns.contains(.write))
+            let claim = try Self.claimForWrites(target, writeDevice: writeDevice)
+            defer { claim?.release() }
             let benchTarget = try BenchTarget.open(target, regionSize: plan.regionSize, writeDevice: writeDevice, scratch: scratch)
             defer { benchTarget.close() }
             run = try BenchRunner(target: benchTarget, plan: plan).run { progressLine.show($0.line) }
@@ -105,6 +111,17 @@ struct BenchCommand: ParsableCommand {
             throw BenchError.refused("refusing to write to block device '\(path)' without --write: the write tests destroy the data on it")
         }
         return false
+    }
+
+    /// The device about to be written goes through `TargetSafety` (no override here: see
+    /// `TargetSafety.FrontEnd.bench`); the claim is held until the bench ends.
+    static func claimForWrites(_ path: String, writeDevice: Bool) throws(BenchError) -> BlockDeviceClaim? {
+        guard writeDevice else { return nil }
+        do {
+            return try TargetSafety.claimForWriting(path, force: false, frontEnd: .bench)
+        } catch {
+            throw BenchError.refused(error.message)
+        }
     }
 
     private func makePlan() throws(BenchError) -> BenchPlan {

@@ -24,9 +24,27 @@ enum DDMode {
             ProcessEnvironment.exit(status: 0)
         case .copy(let settings, let warnings):
             for warning in warnings { writeStandardError("\(program): \(warning)\n") }
-            // Safety beyond dd (policy lives here): a busy block device needs force=yes.
-            ProcessEnvironment.exit(status: DDCopy.run(settings, program: program, locale: locale, protectBusyDevices: !settings.force))
+            let claim: BlockDeviceClaim?
+            do {
+                claim = try outputClaim(settings)
+            } catch {
+                writeStandardError("\(program): \(error.message)\n")
+                ProcessEnvironment.exit(status: 1)
+            }
+            // The claim is held for the whole copy, so the device cannot be mounted meanwhile;
+            // DDCopy itself checks nothing (TargetSafety did) and opens the output as GNU dd does.
+            let status = DDCopy.run(settings, program: program, locale: locale)
+            claim?.release()
+            ProcessEnvironment.exit(status: status)
         }
+    }
+
+    /// Safety beyond dd: the output, when a block device, goes through `TargetSafety` and
+    /// `force=yes` overrides it. Not with `conv=excl` on a named output: the open then fails on
+    /// any existing path, and GNU dd's own message for that ("File exists") should stay.
+    private static func outputClaim(_ settings: DDSettings) throws(TargetSafety.Refusal) -> BlockDeviceClaim? {
+        if settings.outputPath != nil && settings.conversions.contains(.excl) { return nil }
+        return try TargetSafety.claimForWriting(settings.outputPath, force: settings.force, frontEnd: .ddMode)
     }
 
     /// Invoked as `dd`, help stays GNU's byte for byte; invoked as swdd, it also names the

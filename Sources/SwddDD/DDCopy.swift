@@ -23,15 +23,15 @@ public enum DDCopy {
         size > 256 << 20 ? 1 : size > 64 << 20 ? 2 : 4
     }
 
-    /// Runs the copy and returns the exit status. `protectBusyDevices` is the CLI's policy:
-    /// refuse to write to a block device that is mounted or held by another process.
-    public static func run(_ settings: DDSettings, program: String, locale: QuotingLocale, protectBusyDevices: Bool) -> Int32 {
+    /// Runs the copy and returns the exit status. Whether a busy block device may be written is
+    /// the CLI's policy, decided before this is called (`TargetSafety`).
+    public static func run(_ settings: DDSettings, program: String, locale: QuotingLocale) -> Int32 {
         let counters = DDCounters()
         let reporter = DDReporter(program: program, status: settings.status, counters: counters, locale: locale)
         installSignalHandling(reporter)
         do {
             let input = try DDEndpoints.openInput(settings, locale: locale)
-            let output = try DDEndpoints.openOutput(settings, protectBusyDevices: protectBusyDevices, locale: locale)
+            let output = try DDEndpoints.openOutput(settings, locale: locale)
             if settings.status == .progress { startProgressThread(reporter) }
             var status = try copy(settings, input: input, output: output, reporter: reporter, counters: counters)
             if !closeBoth(input, output, reporter: reporter) { status = 1 }

@@ -16,8 +16,8 @@ struct DDEndpoint {
 }
 
 /// Opening input and output the way GNU dd 9.1 does: same flags, same truncation rules, same
-/// messages. One addition, swdd's safety rule: a block device that is mounted, used as swap or
-/// held open exclusively is not opened for writing unless the caller allows it.
+/// messages. swdd's safety rule for busy block devices is the CLI's (`TargetSafety`), applied
+/// before the copy starts.
 enum DDEndpoints {
     static func openFlags(_ flags: DDFlags) -> OpenFlags {
         var result: OpenFlags = []
@@ -51,18 +51,14 @@ enum DDEndpoints {
         return DDEndpoint(descriptor: descriptor, name: settings.inputPath, status: st)
     }
 
-    /// - Parameter protectBusyDevices: refuse a block device in use (mounted, swap, or held
-    ///   exclusively by another opener), checked with the mount table and an `O_EXCL` open.
-    static func openOutput(_ settings: DDSettings, protectBusyDevices: Bool, locale: QuotingLocale) throws(DDFatalError) -> DDEndpoint {
+    /// Opens `of=` with exactly GNU dd's flags. Busy block devices are refused, and the output
+    /// claimed, by the CLI before the copy (`TargetSafety`): policy is not the copier's.
+    static func openOutput(_ settings: DDSettings, locale: QuotingLocale) throws(DDFatalError) -> DDEndpoint {
         let flags = openFlags(settings.outputFlags)
         guard let path = settings.outputPath else {
             let descriptor = FileDescriptor.standardOutput
             try addFlags(flags, to: descriptor, name: nil, isInput: false, locale: locale)
             let st = try status(of: descriptor, name: nil, isInput: false, locale: locale)
-            if protectBusyDevices, st.kind == .blockDevice,
-               let usage = MountTable.current().usage(ofDeviceMajor: st.representedMajor, minor: st.representedMinor, path: "/dev/stdout") {
-                throw refusal(nil, usage)
-            }
             return DDEndpoint(descriptor: descriptor, name: nil, status: st)
         }
         let conversions = settings.conversions
@@ -72,22 +68,10 @@ enum DDEndpoints {
         // GNU truncates at open unless seek= keeps a prefix (then it ftruncates below) or notrunc.
         if settings.seekRecords == 0 && !conversions.contains(.notrunc) { options.insert(.truncate) }
 
-        if protectBusyDevices, !conversions.contains(.excl), let existing = try? FileStatus.of(path: path), existing.kind == .blockDevice {
-            if let usage = MountTable.current().usage(ofDeviceMajor: existing.representedMajor, minor: existing.representedMinor, path: path) {
-                throw refusal(path, usage)
-            }
-            // O_EXCL on a block device (without O_CREAT) claims it: EBUSY if another holds it.
-            options.remove(.create)
-            options.insert(.exclusive)
-        }
-
         let descriptor: FileDescriptor
         do {
             descriptor = try openOutputDescriptor(path, options: options, wantsRead: settings.seekRecords != 0)
         } catch {
-            if error.code == .resourceBusy && options.contains(.exclusive) && !conversions.contains(.excl) {
-                throw refusal(path, "in use by another process")
-            }
             throw DDFatalError(message: DDMessages.failedToOpen(path, reason: error.reason, locale: locale), printsStatistics: false)
         }
         let st = try status(of: descriptor, name: path, isInput: false, locale: locale)
@@ -117,13 +101,6 @@ enum DDEndpoints {
             return fd
         }
         return try FileDescriptor.open(path, flags: options.union(.writeOnly), mode: 0o666)
-    }
-
-    /// swdd's own message: the device, why it is busy, and the operand that overrides.
-    private static func refusal(_ path: String?, _ usage: String) -> DDFatalError {
-        let name = path.map { "'\($0)'" } ?? "'standard output'"
-        return DDFatalError(message: "refusing to write to block device \(name): \(usage) (use force=yes to override)",
-                            printsStatistics: false)
     }
 
     private static func status(of descriptor: FileDescriptor, name: String?, isInput: Bool, locale: QuotingLocale) throws(DDFatalError) -> FileStatus {

@@ -31,6 +31,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let resourceBusy = Errno(rawValue: EBUSY)
     public static let fileExists = Errno(rawValue: EEXIST)
     public static let improperLink = Errno(rawValue: EXDEV)
+    public static let notBlockDevice = Errno(rawValue: ENOTBLK)
     public static let notDirectory = Errno(rawValue: ENOTDIR)
     public static let isDirectory = Errno(rawValue: EISDIR)
     public static let invalidArgument = Errno(rawValue: EINVAL)

@@ -45,18 +45,25 @@ public struct MountTable: Sendable {
         }
     }
 
+    /// What the tables say a device is used for. A value: the CLI words it.
+    public enum Usage: Sendable, Equatable {
+        /// The device, or one of its partitions, is mounted on this mount point.
+        case mounted(on: String)
+        case swap
+    }
+
     /// Why the device `major:minor` (a whole disk or a partition) is busy, or nil when it is not:
     /// mounted itself, one of its partitions mounted, or used as swap.
-    public func usage(ofDeviceMajor major: UInt32, minor: UInt32, path: String) -> String? {
+    public func usage(ofDeviceMajor major: UInt32, minor: UInt32, path: String) -> Usage? {
         var devices = [(major, minor)]
         devices += Self.partitions(ofMajor: major, minor: minor)
         for (maj, min) in devices {
             if let entry = entries.first(where: { $0.major == maj && $0.minor == min }) {
-                return "mounted on \(entry.mountPoint)"
+                return .mounted(on: entry.mountPoint)
             }
         }
         let canonical = Self.canonicalPath(path)
-        if swapDevices.contains(where: { Self.canonicalPath($0) == canonical }) { return "in use as swap" }
+        if swapDevices.contains(where: { Self.canonicalPath($0) == canonical }) { return .swap }
         return nil
     }
 

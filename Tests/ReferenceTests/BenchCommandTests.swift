@@ -203,7 +203,7 @@ struct BenchCommandTests {
             losetup -d "$loop"
             """#)
         let loop = (try? String(contentsOfFile: result.dir + "/loop", encoding: .utf8))?.trimmingCharacters(in: .newlines) ?? "?"
-        #expect(result.stderr == "swdd: refusing to write to '\(loop)': mounted on \(result.dir)/mnt\n")
+        #expect(result.stderr == "swdd: refusing to write to block device '\(loop)': mounted on \(result.dir)/mnt\n")
         #expect(result.stdout == "mounted: exit 1\nunmounted: exit 0\n")
         let document = try Self.json((try? String(contentsOfFile: result.dir + "/json", encoding: .utf8)) ?? "")
         let rows = try #require(document["results"] as? [[String: Any]])

@@ -3,7 +3,7 @@ import Testing
 @testable import SwddBench
 import SwddSystem
 
-/// Shell helpers for fixtures: loop devices and file systems made with losetup/mkfs/mount.
+/// Shell helpers for fixtures: loop devices made with losetup, file system facts from stat and fincore.
 enum Shell {
     @discardableResult
     static func run(_ command: String) -> (status: Int32, output: String) {
@@ -70,63 +70,30 @@ enum Shell {
         #expect(scratch.paths.isEmpty)
     }
 
-    @Test func mountedLoopDeviceIsRefusedEvenWithWrite() throws {
+    /// Whether a device may be written, and holding it while it is, are the caller's policy
+    /// (the CLI's TargetSafety): the target opens it for writing and claims nothing.
+    @Test func writableLoopDeviceIsLeftForTheCallerToClaim() throws {
         guard Shell.isRoot else {
-            print("SKIPPED mountedLoopDeviceIsRefusedEvenWithWrite: needs root for losetup and mount")
-            return
-        }
-        guard Shell.run("command -v mkfs.ext4").status == 0 else {
-            print("SKIPPED mountedLoopDeviceIsRefusedEvenWithWrite: mkfs.ext4 not installed")
-            return
-        }
-        let dir = Shell.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        Shell.run("truncate -s 32M '\(dir)/disk' && mkfs.ext4 -q -F '\(dir)/disk' && mkdir '\(dir)/mnt'")
-        guard let loop = Shell.attachLoop("\(dir)/disk") else {
-            print("SKIPPED mountedLoopDeviceIsRefusedEvenWithWrite: no loop device available")
-            return
-        }
-        defer { Shell.run("losetup -d \(loop)") }
-        let mounted = Shell.run("mount \(loop) '\(dir)/mnt'")
-        guard mounted.status == 0 else {
-            print("SKIPPED mountedLoopDeviceIsRefusedEvenWithWrite: mount failed: \(mounted.output)")
-            return
-        }
-        defer { Shell.run("umount '\(dir)/mnt'") }
-        let mountPoint = Shell.run("findmnt -n -o TARGET \(loop)").output
-        #expect(throws: BenchError.refused("refusing to write to '\(loop)': mounted on \(mountPoint)")) {
-            _ = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles())
-        }
-        // The kernel's O_EXCL guard refuses it too, should the mount table not know.
-        #expect(throws: BenchError.refused("refusing to write to '\(loop)': it is in use (Device or resource busy)")) {
-            _ = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles(),
-                                     mounts: { MountTable(entries: [], swapDevices: []) })
-        }
-        // Reading a mounted device is safe and allowed.
-        let reader = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: false, scratch: ScratchFiles())
-        reader.close()
-    }
-
-    @Test func writableLoopDeviceIsHeldExclusively() throws {
-        guard Shell.isRoot else {
-            print("SKIPPED writableLoopDeviceIsHeldExclusively: needs root for losetup")
+            print("SKIPPED writableLoopDeviceIsLeftForTheCallerToClaim: needs root for losetup")
             return
         }
         let dir = Shell.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         Shell.run("truncate -s 16M '\(dir)/disk'")
         guard let loop = Shell.attachLoop("\(dir)/disk") else {
-            print("SKIPPED writableLoopDeviceIsHeldExclusively: no loop device available")
+            print("SKIPPED writableLoopDeviceIsLeftForTheCallerToClaim: no loop device available")
             return
         }
         defer { Shell.run("losetup -d \(loop)") }
+        guard case .claimed(let claim) = BlockDeviceClaim.claim(loop) else {
+            Issue.record("a free loop device could not be claimed")
+            return
+        }
         let target = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles())
         #expect(target.writesAllowed)
-        // While the bench holds it, a second writer (or a mount) is refused.
-        #expect(throws: BenchError.refused("refusing to write to '\(loop)': it is in use (Device or resource busy)")) {
-            _ = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles())
-        }
+        #expect(target.facts.regionSize == 8 << 20)
         target.close()
+        claim.release()
     }
 
     @Test func directoryOnTmpfsReadsFromMemory() throws {

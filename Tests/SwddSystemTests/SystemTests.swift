@@ -29,13 +29,15 @@ import Glibc
         #expect(entries[1].mountPoint == "/mnt/my disk")
         #expect(entries[1].source == "/dev/loop0")
         let table = MountTable(entries: entries, swapDevices: [])
-        #expect(table.usage(ofDeviceMajor: 7, minor: 0, path: "/dev/loop0") == "mounted on /mnt/my disk")
+        #expect(table.usage(ofDeviceMajor: 7, minor: 0, path: "/dev/loop0") == .mounted(on: "/mnt/my disk"))
         #expect(table.usage(ofDeviceMajor: 7, minor: 9, path: "/dev/loop9") == nil)
     }
 
     @Test func parsesSwaps() {
         let text = "Filename\tType\tSize\tUsed\tPriority\n/dev/sdb2 partition 100 0 -2\n"
         #expect(MountTable.parseSwaps(text) == ["/dev/sdb2"])
+        let table = MountTable(entries: [], swapDevices: ["/dev/swdd-test-swap"])
+        #expect(table.usage(ofDeviceMajor: 4095, minor: 0, path: "/dev/swdd-test-swap") == .swap)
     }
 }
 
