@@ -1,8 +1,8 @@
 import SwddEngine
 import SwddSystem
 
-/// dd's two-buffer path (GNU's C_TWOBUFS): converts the input stream (translation tables,
-/// swab, block/unblock) and re-blocks it into output records of `obs` bytes, which it hands
+/// dd's two-buffer path (GNU's C_TWOBUFS): converts the input stream (swab, block/unblock;
+/// the translation tables ran before, in `DDTranslationStage`) and re-blocks it into output records of `obs` bytes, which it hands
 /// to the writer. Stateful across chunks exactly where GNU is: the byte swab holds back, the
 /// column of block/unblock, and the partly filled output block.
 final class DDConverter {
@@ -12,7 +12,6 @@ final class DDConverter {
     private let counters: DDCounters
     private let obs: Int
     private let layout: Layout
-    private let translation: [UInt8]?
     private let swab: Bool
     private let cbs: Int
     private let newline: UInt8
@@ -46,7 +45,6 @@ final class DDConverter {
         if conversions.contains(.block) && cbs > 0 { layout = .block }
         else if conversions.contains(.unblock) && cbs > 0 { layout = .unblock }
         else { layout = .simple }
-        self.translation = settings.translation
         self.swab = conversions.contains(.swab)
         self.newline = settings.newlineCharacter
         self.space = settings.spaceCharacter
@@ -62,13 +60,6 @@ final class DDConverter {
     func process(_ chunk: Chunk, streamStart: Int64) throws(Failure) {
         var pointer = UnsafeMutableRawPointer(chunk.base)
         var count = chunk.count
-        if let translation {
-            // The chunk is ours until it returns to the pool, so translate in place.
-            let bytes = pointer.assumingMemoryBound(to: UInt8.self)
-            translation.withUnsafeBufferPointer { table in
-                for i in 0..<count { bytes[i] = table[Int(bytes[i])] }
-            }
-        }
         if swab {
             guard let swapped = swapPairs(pointer, count: count) else { return }
             pointer = swapped.pointer

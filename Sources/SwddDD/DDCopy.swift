@@ -28,14 +28,16 @@ public enum DDCopy {
     public static func run(_ settings: DDSettings, program: String, locale: QuotingLocale) -> Int32 {
         let counters = DDCounters()
         let reporter = DDReporter(program: program, status: settings.status, counters: counters, locale: locale)
+        let hashing = DDHashing(settings)
         installSignalHandling(reporter)
         do {
             let input = try DDEndpoints.openInput(settings, locale: locale)
             let output = try DDEndpoints.openOutput(settings, locale: locale)
             if settings.status == .progress { startProgressThread(reporter) }
-            var status = try copy(settings, input: input, output: output, reporter: reporter, counters: counters)
+            var status = try copy(settings, input: input, output: output, hashing: hashing, reporter: reporter, counters: counters)
             if !closeBoth(input, output, reporter: reporter) { status = 1 }
             reporter.printStatistics()
+            if !hashing.isEmpty && !report(hashing, settings: settings, reporter: reporter) { status = 1 }
             return status
         } catch {
             if !error.message.isEmpty { reporter.diagnose(error.message) }
@@ -85,7 +87,32 @@ public enum DDCopy {
         return true
     }
 
-    static func copy(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint,
+    /// hash=: the digest lines go to standard error after the summary (unless status=none) and
+    /// to hashlog=. Returns false when the log could not be written (after saying so).
+    private static func report(_ hashing: DDHashing, settings: DDSettings, reporter: DDReporter) -> Bool {
+        let lines = hashing.lines(outputName: settings.outputPath ?? "-")
+        if settings.status != .none { reporter.write(lines) }
+        guard let path = settings.hashLogPath else { return true }
+        do throws(SystemError) {
+            let log = try FileDescriptor.open(path, flags: [.writeOnly, .create, .truncate, .closeOnExec])
+            var text = lines
+            let failure = text.withUTF8 { bytes -> IncompleteWrite? in
+                do throws(IncompleteWrite) { try log.writeAll(UnsafeRawBufferPointer(bytes)) } catch { return error }
+                return nil
+            }
+            if let failure {
+                try? log.close()
+                throw failure.error
+            }
+            try log.close()
+        } catch {
+            reporter.diagnose(DDMessages.failedToWriteHashLog(path, reason: error.reason, locale: reporter.locale))
+            return false
+        }
+        return true
+    }
+
+    static func copy(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint, hashing: DDHashing,
                      reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
         let inputStart = (try? input.descriptor.seek(offset: 0, from: .current)) ?? -1
         let partialReadWarning = DDPartialReadWarning(enabled: settings.warnPartialRead, reporter: reporter)
@@ -103,7 +130,8 @@ public enum DDCopy {
         }
 
         var recordsAlreadyRead: UInt64 = 0
-        if DDSpliceCopy.isEligible(settings, input: input, output: output) {
+        // The kernel paths move data nobody sees: not when it must be hashed.
+        if hashing.isEmpty && DDSpliceCopy.isEligible(settings, input: input, output: output) {
             switch DDSpliceCopy(settings: settings, input: input, output: output, counters: counters).run() {
             case .done:
                 return try finishOutput(settings, output: output, writer: nil, reporter: reporter, status: 0)
@@ -115,16 +143,16 @@ public enum DDCopy {
             case .unsupported:
                 break
             }
-        } else if DDKernelCopy.isEligible(settings, input: input, output: output) {
+        } else if hashing.isEmpty && DDKernelCopy.isEligible(settings, input: input, output: output) {
             recordsAlreadyRead = DDKernelCopy(settings: settings, input: input, output: output, counters: counters).run()
         }
-        return try runPipeline(settings, input: input, skip: skip, partialReadWarning: partialReadWarning, output: output,
+        return try runPipeline(settings, input: input, skip: skip, partialReadWarning: partialReadWarning, output: output, hashing: hashing,
                                outputPosition: (try? output.descriptor.seek(offset: 0, from: .current)) ?? outputPosition,
                                recordsAlreadyRead: recordsAlreadyRead, reporter: reporter, counters: counters)
     }
 
     private static func runPipeline(_ settings: DDSettings, input: DDEndpoint, skip: DDPositioning.InputSkip,
-                                    partialReadWarning: DDPartialReadWarning, output: DDEndpoint,
+                                    partialReadWarning: DDPartialReadWarning, output: DDEndpoint, hashing: DDHashing,
                                     outputPosition: Int64, recordsAlreadyRead: UInt64,
                                     reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
         let ibs = settings.inputBlockSize
@@ -156,7 +184,7 @@ public enum DDCopy {
                                 && !settings.conversions.contains(.block) && !settings.conversions.contains(.unblock),
                               inputSize: input.status.size, partialReadWarning: partialReadWarning)
         let writer = DDWriter(output: output.descriptor, settings: settings, counters: counters,
-                              batched: writesBatched, position: outputPosition)
+                              batched: writesBatched, position: outputPosition, digests: hashing.writerDigests)
         var converter: DDConverter?
         if settings.conversions.contains(.twoBuffers) {
             converter = DDConverter(settings: settings, writer: writer, counters: counters,
@@ -167,7 +195,14 @@ public enum DDCopy {
             if let failure { reporter.diagnose(DDMessages.errorReading(input.name, reason: failure.reason, locale: reporter.locale)) }
         }
         do {
-            let pipeline = Pipeline(pool: pool, source: reader, sink: sink)
+            // Translation first (GNU translates a buffer before swab and re-blocking), on every
+            // core; then the digests, each on a thread of its own.
+            var steps: [PipelineStep] = []
+            if let table = settings.translation {
+                steps.append(PipelineStep(DDTranslationStage(table: table), threading: .parallel(workers: ProcessorCount.online)))
+            }
+            steps += hashing.steps
+            let pipeline = Pipeline(pool: pool, source: reader, steps: steps, sink: sink)
             // With a memory device on one side (and no disk on the other) there is nothing to
             // overlap: one thread and one cached chunk are faster.
             let nothingToOverlap = (input.status.isMemoryDevice && output.status.kind != .blockDevice)

@@ -5,8 +5,8 @@
 /// as GNU substitutes its own argv[0] there. Its fixed `'dd'`, `coreutils/dd` and
 /// `(coreutils) dd invocation` references stay, as in GNU (they name the program, not argv[0]).
 ///
-/// swdd's own operand `force=yes` is deliberately *not* in this text: the help stays diffable
-/// against GNU dd in the reference tests, and `force=` is documented by ``extensionsText`` (for
+/// swdd's own operands (`force=`, `hash=`, `hashlog=`) are deliberately *not* in this text: the help stays diffable
+/// against GNU dd in the reference tests, and they are documented by ``extensionsText`` (for
 /// `swdd help`/README) instead.
 public enum DDHelp {
     /// The whole `--help` output, ending in a newline.
@@ -21,6 +21,11 @@ public enum DDHelp {
 
           force=yes       allow writing to a mounted or busy block device
                           (default: no; swdd refuses such targets)
+          hash=ALG[,ALG]  after the summary, print the digest of the data written
+                          as 'ALG (OUTPUT) = HEX' (md5, sha1, sha256, sha512),
+                          computed while copying on threads of their own
+          hashlog=FILE    also write the digest lines to FILE, which sha256sum -c
+                          and cksum -c read (hash=sha256 when no hash= is given)
 
         """
 

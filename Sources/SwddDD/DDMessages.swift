@@ -159,6 +159,13 @@ public enum DDMessages {
         "closing output file \(always(name(path, false), locale))" + suffix(reason)
     }
 
+    // MARK: swdd's own
+
+    /// `hashlog=/ro/x` → `failed to write hash log '/ro/x': Read-only file system`.
+    public static func failedToWriteHashLog(_ path: String, reason: String, locale: QuotingLocale) -> String {
+        "failed to write hash log \(always(path, locale))" + suffix(reason)
+    }
+
     // MARK: Helpers
 
     private static func name(_ path: String?, _ isInput: Bool) -> String {

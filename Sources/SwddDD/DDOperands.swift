@@ -1,3 +1,5 @@
+import SwddEngine
+
 /// The operands of one dd command line as written, before the rules that relate them
 /// (GNU's `scanargs` loop). ``DDSettings/init(validating:locale:)`` turns them into settings.
 ///
@@ -38,6 +40,10 @@ public struct DDOperands: Sendable, Equatable {
     public var countInBytes = false
     /// swdd's `force=yes`: allow writing to a mounted or busy block device.
     public var force = false
+    /// swdd's `hash=ALG[,ALG]` (dcfldd's operand): digests of the data written, in the order named.
+    public var hashAlgorithms: [DigestAlgorithm] = []
+    /// swdd's `hashlog=FILE`: where the digests are also written.
+    public var hashLogPath: String?
 
     public init() {}
 }
@@ -106,6 +112,16 @@ public enum DDOperandParser {
                 value, table: [("yes", true), ("no", false)], exclusive: true, initial: false,
                 combine: { $1 }, errorPrefix: "invalid force setting", locale: locale
             ).get()
+        } else if named("hash") {
+            // swdd's extension (dcfldd's name); GNU rejects it. Later hash= operands add to it.
+            let table = DigestAlgorithm.allCases.map { ($0.rawValue, [$0]) }
+            let named = try DDSymbolList.parse(
+                value, table: table, exclusive: false, initial: [DigestAlgorithm](),
+                combine: { $0 + $1 }, errorPrefix: "invalid hash algorithm", locale: locale
+            ).get()
+            for algorithm in named where !result.hashAlgorithms.contains(algorithm) { result.hashAlgorithms.append(algorithm) }
+        } else if named("hashlog") {
+            result.hashLogPath = value
         } else {
             try applyNumber(name: named, value: value, operand: operand, to: &result,
                             warnings: &warnings, locale: locale)

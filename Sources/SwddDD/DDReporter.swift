@@ -36,6 +36,15 @@ public final class DDReporter: Sendable {
         }
     }
 
+    /// Writes `text` to standard error as it is (after the summary: hash= digest lines).
+    public func write(_ text: String) {
+        progressLength.withLock { length in
+            let prefix = length > 0 ? "\n" : ""
+            length = 0
+            FileDescriptor.standardError.writeAll(prefix + text)
+        }
+    }
+
     /// The records lines and (unless noxfer) the transfer line; nothing with status=none.
     public func printStatistics() {
         guard status != .none else { return }

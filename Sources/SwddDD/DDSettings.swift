@@ -1,3 +1,5 @@
+import SwddEngine
+
 /// Everything a dd copy needs to know, checked once, exactly as GNU dd 9.1's `scanargs` and
 /// `apply_translations` leave their globals. Immutable: the copy loop only reads it.
 public struct DDSettings: Sendable, Equatable {
@@ -41,6 +43,11 @@ public struct DDSettings: Sendable, Equatable {
     public let spaceCharacter: UInt8
     /// swdd's `force=yes`: writing to a mounted or busy block device is allowed.
     public let force: Bool
+    /// swdd's `hash=`: digests of the data written, printed after the summary; SHA-256 alone
+    /// when only `hashlog=` was given.
+    public let hashAlgorithms: [DigestAlgorithm]
+    /// swdd's `hashlog=FILE`.
+    public let hashLogPath: String?
     /// GNU's `warn_partial_read`: warn once about a short read (`suggest iflag=fullblock`)
     /// because `bs=` is in force without `iflag=fullblock` and a count, skip or O_DIRECT makes
     /// short reads change the result.
@@ -165,6 +172,8 @@ public struct DDSettings: Sendable, Equatable {
             maxRecords: maxRecords, maxBytes: maxBytes,
             translation: translation.table, newlineCharacter: translation.newline,
             spaceCharacter: translation.space, force: raw.force,
+            hashAlgorithms: raw.hashAlgorithms.isEmpty && raw.hashLogPath != nil ? [.sha256] : raw.hashAlgorithms,
+            hashLogPath: raw.hashLogPath,
             warnPartialRead: warnPartialRead)
         return (settings, warnings)
     }

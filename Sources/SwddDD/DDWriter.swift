@@ -22,8 +22,12 @@ final class DDWriter {
     private(set) var needsSyncAtEnd = false
     /// Position in the output, for nocache's fadvise ranges.
     private var position: Int64
+    /// hash= digests when only the written bytes can feed them (see `DDHashing`).
+    private let digests: DDWriterDigests?
 
-    init(output: FileDescriptor, settings: DDSettings, counters: DDCounters, batched: Bool, position: Int64) {
+    init(output: FileDescriptor, settings: DDSettings, counters: DDCounters, batched: Bool, position: Int64,
+         digests: DDWriterDigests? = nil) {
+        self.digests = digests
         self.output = output
         self.outputBlockSize = settings.outputBlockSize
         self.counters = counters
@@ -45,6 +49,9 @@ final class DDWriter {
 
     /// Writes `units` laid out back to back from `base`.
     func write(_ base: UnsafeRawPointer, units: DDRecordRuns) throws(Failure) {
+        // NULs seeked over by conv=sparse are output data too; a failed write ends the copy
+        // without a digest, so digesting first is exact.
+        digests?.update(UnsafeRawBufferPointer(start: base, count: units.totalBytes))
         var spanStart = 0
         var spanEnd = 0
         var spanUnits = DDRecordRuns()

@@ -48,5 +48,11 @@ public enum MonotonicClock {
     }
 }
 
+/// How many processors can run threads now: the default worker count of a parallel stage.
+public enum ProcessorCount {
+    /// The C function is `sysconf(_SC_NPROCESSORS_ONLN)`; at least 1.
+    public static var online: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
 /// The C function is `getpid`; used to name temporary files.
 public func currentProcessID() -> Int32 { getpid() }

@@ -1,5 +1,6 @@
 import Testing
 @testable import SwddDD
+import SwddEngine
 
 /// Expected messages are GNU dd 9.1's, from `LC_ALL=C /usr/bin/dd OPERANDS` and
 /// `LC_ALL=C.UTF-8 /usr/bin/dd OPERANDS` (program prefix removed).
@@ -88,6 +89,8 @@ import Testing
          "cannot combine direct and nocache", false),
         // swdd's own operand, reported in dd's style.
         (["force=maybe"], "invalid force setting: 'maybe'", "invalid force setting: ‘maybe’", true),
+        (["hash=sha256,crc"], "invalid hash algorithm: 'crc'", "invalid hash algorithm: ‘crc’", true),
+        (["hash="], "invalid hash algorithm: ''", "invalid hash algorithm: ‘’", true),
     ]
 
     @Test func errorMessagesMatchGNU() {
@@ -132,6 +135,11 @@ import Testing
         #expect(try settings(["force=yes"]).force)
         #expect(try !settings(["force=yes,no"]).force)
         #expect(try !settings([]).force)
+        // hash=: order kept, repeats dropped, later operands add; hashlog= alone means SHA-256.
+        #expect(try settings(["hash=sha512,md5", "hash=md5,sha1"]).hashAlgorithms == [.sha512, .md5, .sha1])
+        #expect(try settings(["hashlog=h"]).hashAlgorithms == [.sha256])
+        #expect(try settings(["hashlog=h"]).hashLogPath == "h")
+        #expect(try settings([]).hashAlgorithms.isEmpty)
     }
 
     @Test func blockSizesAndTwoBuffers() throws {
