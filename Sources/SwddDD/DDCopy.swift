@@ -33,8 +33,12 @@ public enum DDCopy {
         do {
             let input = try DDEndpoints.openInput(settings, locale: locale)
             let output = try DDEndpoints.openOutput(settings, locale: locale)
-            if settings.status == .progress { startProgressThread(reporter) }
-            var status = try copy(settings, input: input, output: output, hashing: hashing, reporter: reporter, counters: counters)
+            let progress = settings.status == .progress ? startProgress(reporter) : nil
+            var status: Int32
+            do {
+                defer { progress?.stop() }
+                status = try copy(settings, input: input, output: output, hashing: hashing, reporter: reporter, counters: counters)
+            }
             if !closeBoth(input, output, reporter: reporter) { status = 1 }
             reporter.printStatistics()
             if !hashing.isEmpty && !report(hashing, settings: settings, reporter: reporter) { status = 1 }
@@ -60,13 +64,9 @@ public enum DDCopy {
         }
     }
 
-    static func startProgressThread(_ reporter: DDReporter) {
-        IOThread.start {
-            while true {
-                MonotonicClock.sleep(nanoseconds: 1_000_000_000)
-                reporter.printProgress()
-            }
-        }?.detach()
+    /// status=progress: GNU's line once a second, on the engine's ticker.
+    static func startProgress(_ reporter: DDReporter) -> ProgressTicker? {
+        ProgressTicker.start(interval: 1_000_000_000) { reporter.printProgress() }
     }
 
     /// GNU's cleanup: closing can report a delayed write error (NFS, quotas), which is fatal.

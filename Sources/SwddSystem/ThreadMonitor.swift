@@ -15,7 +15,13 @@ public final class ThreadMonitor: @unchecked Sendable {
 
     public init() {
         pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
+        // Timed waits measure on the monotonic clock, so a change of the wall clock cannot
+        // stretch or cut them.
+        var attributes = pthread_condattr_t()
+        pthread_condattr_init(&attributes)
+        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+        pthread_cond_init(condition, &attributes)
+        pthread_condattr_destroy(&attributes)
     }
 
     deinit {
@@ -35,6 +41,16 @@ public final class ThreadMonitor: @unchecked Sendable {
     /// Releases the lock, sleeps until `broadcast`, takes the lock again. Call inside `withLock`
     /// only, in a loop that re-checks what it waits for (wake-ups may be spurious).
     public func wait() { pthread_cond_wait(condition, mutex) }
+
+    /// Like `wait`, but returns after `nanoseconds` at the latest.
+    public func wait(nanoseconds: UInt64) {
+        var deadline = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &deadline)
+        let total = UInt64(deadline.tv_nsec) + nanoseconds
+        deadline.tv_sec += Int(total / 1_000_000_000)
+        deadline.tv_nsec = Int(total % 1_000_000_000)
+        _ = pthread_cond_timedwait(condition, mutex, &deadline)
+    }
 
     /// Wakes every waiter. Call inside `withLock`, after changing what they wait for.
     public func broadcast() { pthread_cond_broadcast(condition) }

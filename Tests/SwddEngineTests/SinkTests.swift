@@ -92,3 +92,71 @@ import SwddSystem
 final class PassThroughStage: ChunkStage {
     func process(_ chunk: Chunk) throws {}
 }
+
+/// On a block device: zero chunks are zeroed by the device (`BLKZEROOUT`), data written in
+/// place, and an O_DIRECT extent source reads it back whole. Needs root for losetup.
+@Suite struct DeviceSinkTests {
+    @Test func zeroOutDeviceClearsOldDataOnALoopDevice() throws {
+        guard getuid() == 0 else {
+            print("SKIPPED zeroOutDeviceClearsOldDataOnALoopDevice: needs root for losetup")
+            return
+        }
+        let backing = try ScratchFile("loop-backing")
+        defer { backing.remove() }
+        try backing.fill(0xEE, at: 0, count: 4 << 20)
+        guard let loop = attachLoop(backing.path) else {
+            print("SKIPPED zeroOutDeviceClearsOldDataOnALoopDevice: no free loop device")
+            return
+        }
+        defer { runShell("losetup -d \(loop)") }
+        let from = try ScratchFile("loop-source")
+        defer { from.remove() }
+        try from.pattern(at: 1 << 20, count: 1 << 20)
+        try from.descriptor.truncate(to: 4 << 20)
+
+        let device = try FileDescriptor.open(loop, flags: [.readWrite, .direct])
+        defer { try? device.close() }
+        let source = ExtentSource(descriptor: from.descriptor, range: 0..<(4 << 20), seeksHoles: true, detectsZeros: true)
+        let counters = TransferCounters()
+        let sink = FileSink(descriptor: device, zeros: .zeroOutDevice, extendsFile: false, syncsAtEnd: true, counters: counters)
+        try Pipeline(pool: try ChunkPool(chunkCount: 2, chunkSize: 1 << 20, alignment: 4096), source: source, sink: sink).run()
+
+        // Read back through the engine, with O_DIRECT: the device now holds the source's bytes.
+        final class Collect: ChunkSink {
+            var bytes: [UInt8] = []
+            func consume(_ chunk: Chunk) throws { chunk.materializeZeros(); bytes += chunk.bytes }
+            func finish(inputError: (any Error)?) throws { if let inputError { throw inputError } }
+        }
+        let collect = Collect()
+        try Pipeline(pool: try ChunkPool(chunkCount: 2, chunkSize: 1 << 20, alignment: 4096),
+                     source: ExtentSource(descriptor: device, range: 0..<(4 << 20), seeksHoles: false, detectsZeros: true, readAlignment: 512),
+                     sink: collect).run()
+        #expect(collect.bytes == (try from.contents()))
+        // Loop devices take BLKZEROOUT (write-zeroes on the backing file): nothing was written.
+        #expect(counters.bytesSkipped == 3 << 20)
+        #expect(counters.bytesWritten == 1 << 20)
+    }
+
+    private func attachLoop(_ path: String) -> String? {
+        let out = runShell("losetup -f --show '\(path)'")
+        return out.status == 0 && out.text.hasPrefix("/dev/loop") ? out.text : nil
+    }
+
+    @discardableResult
+    private func runShell(_ command: String) -> (status: Int32, text: String) {
+        guard let pipe = popen(command + " 2>/dev/null", "r") else { return (-1, "") }
+        var text = ""
+        var buffer = [CChar](repeating: 0, count: 256)
+        while fgets(&buffer, 256, pipe) != nil { text += String(cString: buffer) }
+        let status = pclose(pipe)
+        return (status, text.trimmingCharacters(in: "\n"))
+    }
+}
+
+private extension String {
+    func trimmingCharacters(in character: Character) -> String {
+        var s = self
+        while s.last == character { s.removeLast() }
+        return s
+    }
+}
