@@ -33,12 +33,14 @@ let package = Package(
         ]),
         .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),
 
-        .testTarget(name: "SwddSystemTests", dependencies: ["SwddSystem"]),
-        .testTarget(name: "SwddEngineTests", dependencies: ["SwddEngine", "SwddSystem"]),
+        // Shell helpers the test targets share (loop devices, file system facts).
+        .target(name: "SwddTestSupport", path: "Tests/SwddTestSupport"),
+        .testTarget(name: "SwddSystemTests", dependencies: ["SwddSystem", "SwddTestSupport"]),
+        .testTarget(name: "SwddEngineTests", dependencies: ["SwddEngine", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddDDTests", dependencies: ["SwddDD"]),
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
-        .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench"]),
-        .testTarget(name: "SwddCLITests", dependencies: ["SwddCLI", "SwddSystem"]),
+        .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench", "SwddTestSupport"]),
+        .testTarget(name: "SwddCLITests", dependencies: ["SwddCLI", "SwddSystem", "SwddTestSupport"]),
         // Runs the built swdd binary next to GNU dd, fdisk, zstd and bmaptool on the same inputs.
         .testTarget(name: "ReferenceTests", dependencies: ["swdd"]),
     ],

@@ -174,10 +174,12 @@ public struct BenchRunner {
         do throws(SystemError) {
             while written < size {
                 let count = Int(min(Int64(blockSize), size - written))
-                let n = try descriptor.write(toAbsoluteOffset: written, UnsafeRawBufferPointer(buffer.slice(0, count)))
-                // A write that moves nothing would loop forever: GNU dd calls that ENOSPC.
-                if n == 0 { throw SystemError("write", path: path, code: .noSpace) }
-                written += Int64(n)
+                do {
+                    try descriptor.writeAll(toAbsoluteOffset: written, UnsafeRawBufferPointer(buffer.slice(0, count)))
+                } catch {
+                    throw error.error
+                }
+                written += Int64(count)
                 let now = MonotonicClock.now()
                 if now - lastReport >= progressInterval {
                     lastReport = now

@@ -160,33 +160,21 @@ final class QueueDepthWorkers: Sendable {
     }
 
     private func readBlock(_ descriptor: FileDescriptor, _ buffer: AlignedBuffer, size: Int, at offset: Int64) throws(BenchError) {
-        var done = 0
-        while done < size {
-            let n: Int
-            do {
-                n = try descriptor.read(fromAbsoluteOffset: offset + Int64(done), into: buffer.slice(done, size - done))
-            } catch {
-                throw BenchError.system(error)
-            }
-            // 0 is end of data inside a region the target said it had: the file shrank under us.
-            if n == 0 { throw BenchError.unexpectedEnd(path: descriptor.path ?? "", offset: offset + Int64(done)) }
-            // A short read (a signal, a device's odd boundary) continues where it stopped.
-            done += n
+        let got: Int
+        do {
+            got = try descriptor.readAll(fromAbsoluteOffset: offset, into: buffer.slice(0, size))
+        } catch {
+            throw BenchError.system(error)
         }
+        // End of data inside a region the target said it had: the file shrank under us.
+        if got < size { throw BenchError.unexpectedEnd(path: descriptor.path ?? "", offset: offset + Int64(got)) }
     }
 
     private func writeBlock(_ descriptor: FileDescriptor, _ buffer: AlignedBuffer, size: Int, at offset: Int64) throws(BenchError) {
-        var done = 0
-        while done < size {
-            let n: Int
-            do {
-                n = try descriptor.write(toAbsoluteOffset: offset + Int64(done), UnsafeRawBufferPointer(buffer.slice(done, size - done)))
-            } catch {
-                throw BenchError.system(error)
-            }
-            // A write that moves nothing makes no progress ever: report it as GNU dd does, as ENOSPC.
-            if n == 0 { throw BenchError.system(SystemError("write", path: descriptor.path, code: .noSpace)) }
-            done += n
+        do {
+            try descriptor.writeAll(toAbsoluteOffset: offset, UnsafeRawBufferPointer(buffer.slice(0, size)))
+        } catch {
+            throw BenchError.system(error.error)
         }
     }
 

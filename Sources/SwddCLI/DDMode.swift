@@ -5,6 +5,7 @@ import SwddSystem
 /// codes match it, then run on the engine (`DDCopy`).
 enum DDMode {
     static func run(_ arguments: [String], program: String) -> Never {
+        DDCopy.blockSignalsEarly()
         let locale = QuotingLocale.adoptEnvironmentLocale()
         let invocation: DDInvocation
         do {

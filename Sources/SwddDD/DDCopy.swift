@@ -19,8 +19,10 @@ public enum DDCopy {
     /// big get fewer: two still overlap reading and writing; past 256 MiB (bs=512M, bs=1G) one,
     /// so swdd never needs much more memory than dd's single buffer and runs wherever dd runs
     /// (reading and writing then take turns, as in dd).
-    static func chunkCount(forChunkSize size: Int) -> Int {
-        size > 256 << 20 ? 1 : size > 64 << 20 ? 2 : 4
+    /// Each stage thread holds a chunk while it works, so stages get one more each — except for
+    /// huge records, where memory matters more than overlap.
+    static func chunkCount(forChunkSize size: Int, stageThreads: Int = 0) -> Int {
+        size > 256 << 20 ? 1 : size > 64 << 20 ? 2 : 4 + stageThreads
     }
 
     /// Runs the copy and returns the exit status. Whether a busy block device may be written is
@@ -50,12 +52,24 @@ public enum DDCopy {
         }
     }
 
-    /// SIGUSR1 prints statistics and the copy goes on; SIGINT prints them and the process dies
-    /// of SIGINT (GNU ignores SIGUSR1 when POSIXLY_CORRECT is set, and leaves an ignored SIGINT).
-    static func installSignalHandling(_ reporter: DDReporter) {
+    /// The signals dd mode handles: SIGUSR1 (GNU ignores it when POSIXLY_CORRECT is set) and
+    /// SIGINT (unless it is ignored, as in a shell's background job).
+    static var handledSignals: [Int32] {
         var signals: [Int32] = []
         if ProcessEnvironment.value(of: "POSIXLY_CORRECT") == nil { signals.append(SIGUSR1) }
         if !SignalWatcher.isIgnored(SIGINT) { signals.append(SIGINT) }
+        return signals
+    }
+
+    /// Blocks the handled signals at once, at start-up: one that arrives before the copy starts
+    /// waits for the watcher instead of killing the process (SIGUSR1's default action), however
+    /// long start-up takes on a loaded machine. Call before any thread is started.
+    public static func blockSignalsEarly() { SignalWatcher.block(handledSignals) }
+
+    /// SIGUSR1 prints statistics and the copy goes on; SIGINT prints them and the process dies
+    /// of SIGINT.
+    static func installSignalHandling(_ reporter: DDReporter) {
+        let signals = handledSignals
         guard !signals.isEmpty else { return }
         SignalWatcher.block(signals)
         SignalWatcher.start(signals) { signal in
@@ -95,14 +109,11 @@ public enum DDCopy {
         guard let path = settings.hashLogPath else { return true }
         do throws(SystemError) {
             let log = try FileDescriptor.open(path, flags: [.writeOnly, .create, .truncate, .closeOnExec])
-            var text = lines
-            let failure = text.withUTF8 { bytes -> IncompleteWrite? in
-                do throws(IncompleteWrite) { try log.writeAll(UnsafeRawBufferPointer(bytes)) } catch { return error }
-                return nil
-            }
-            if let failure {
+            do {
+                try log.writeAll(text: lines)
+            } catch {
                 try? log.close()
-                throw failure.error
+                throw error.error
             }
             try log.close()
         } catch {
@@ -165,13 +176,21 @@ public enum DDCopy {
         let writesBatched = (output.status.kind == .regular || output.status.kind == .blockDevice || output.status.isMemoryDevice)
             && !(settings.outputFlags.contains(.direct) && obs % sectorSize(output, fallback: 512) != 0)
 
+        // Translation first (GNU translates a buffer before swab and re-blocking), on every
+        // core; then the digests, each on a thread of its own.
+        var steps: [PipelineStep] = []
+        if let table = settings.translation {
+            steps.append(PipelineStep(DDTranslationStage(table: table), threading: .parallel(workers: ProcessorCount.online)))
+        }
+        steps += hashing.steps
         let pool: ChunkPool
         do {
             let deviceIO = input.status.kind == .blockDevice || output.status.kind == .blockDevice
                 || settings.inputFlags.contains(.direct) || settings.outputFlags.contains(.direct)
             let target = deviceIO ? deviceChunkSize : fileChunkSize
             let size = chunkSize(ibs: ibs, obs: obs, target: target)
-            pool = try ChunkPool(chunkCount: chunkCount(forChunkSize: size), chunkSize: size, alignment: alignment)
+            pool = try ChunkPool(chunkCount: chunkCount(forChunkSize: size, stageThreads: steps.reduce(0) { $0 + $1.workerCount }),
+                                 chunkSize: size, alignment: alignment)
         } catch {
             throw DDFatalError(message: DDMessages.memoryExhaustedByInputBuffer(size: ibs), printsStatistics: false)
         }
@@ -195,13 +214,6 @@ public enum DDCopy {
             if let failure { reporter.diagnose(DDMessages.errorReading(input.name, reason: failure.reason, locale: reporter.locale)) }
         }
         do {
-            // Translation first (GNU translates a buffer before swab and re-blocking), on every
-            // core; then the digests, each on a thread of its own.
-            var steps: [PipelineStep] = []
-            if let table = settings.translation {
-                steps.append(PipelineStep(DDTranslationStage(table: table), threading: .parallel(workers: ProcessorCount.online)))
-            }
-            steps += hashing.steps
             let pipeline = Pipeline(pool: pool, source: reader, steps: steps, sink: sink)
             // With a memory device on one side (and no disk on the other) there is nothing to
             // overlap: one thread and one cached chunk are faster.

@@ -36,7 +36,8 @@ public struct PipelineStep: Sendable {
     }
 
     var needsSequenceOrder: Bool { threading == .ordered }
-    var workerCount: Int {
+    /// Threads the step runs on.
+    public var workerCount: Int {
         switch threading {
         case .parallel(let workers): max(1, workers)
         case .ordered: 1

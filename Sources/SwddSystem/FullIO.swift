@@ -68,4 +68,15 @@ extension FileDescriptor {
             done += n
         }
     }
+
+    /// Writes all of `text` (a log, a listing that must not be lost): the one throwing
+    /// counterpart of the quiet `writeAll(_: String)` used for messages.
+    public func writeAll(text: String) throws(IncompleteWrite) {
+        var text = text
+        let failure = text.withUTF8 { bytes -> IncompleteWrite? in
+            do throws(IncompleteWrite) { try writeAll(UnsafeRawBufferPointer(bytes)) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwddTestSupport
 @testable import SwddBench
 import SwddSystem
 

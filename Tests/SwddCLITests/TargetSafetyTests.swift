@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwddTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -61,21 +62,6 @@ import SwddSystem
         #expect(!asked)
     }
 
-    /// Runs `command` with /bin/sh; its trimmed standard output, or nil when it fails.
-    @discardableResult
-    static func shell(_ command: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 
     /// A real mounted loop device: the mount table says so first; without it, the kernel's
     /// EBUSY for the `O_EXCL` claim still refuses it.
@@ -84,24 +70,24 @@ import SwddSystem
             print("SKIPPED aMountedLoopDeviceIsRefused: needs root for losetup and mount")
             return
         }
-        guard Self.shell("command -v mkfs.ext4") != nil else {
+        guard Shell.output("command -v mkfs.ext4") != nil else {
             print("SKIPPED aMountedLoopDeviceIsRefused: mkfs.ext4 is not installed")
             return
         }
         let dir = "/var/tmp/swdd-safety-\(getpid())"
-        defer { Self.shell("rm -rf '\(dir)'") }
-        guard let loop = Self.shell("mkdir -p '\(dir)/mnt' && truncate -s 32M '\(dir)/disk' && mkfs.ext4 -q -F '\(dir)/disk'"
+        defer { Shell.output("rm -rf '\(dir)'") }
+        guard let loop = Shell.output("mkdir -p '\(dir)/mnt' && truncate -s 32M '\(dir)/disk' && mkfs.ext4 -q -F '\(dir)/disk'"
                                     + " && losetup -f --show '\(dir)/disk'") else {
             print("SKIPPED aMountedLoopDeviceIsRefused: mkfs.ext4 or losetup -f --show failed")
             return
         }
-        defer { Self.shell("losetup -d '\(loop)'") }
-        guard Self.shell("mount '\(loop)' '\(dir)/mnt'") != nil else {
+        defer { Shell.output("losetup -d '\(loop)'") }
+        guard Shell.output("mount '\(loop)' '\(dir)/mnt'") != nil else {
             print("SKIPPED aMountedLoopDeviceIsRefused: mount failed")
             return
         }
-        defer { Self.shell("umount '\(dir)/mnt'") }
-        let mountPoint = try #require(Self.shell("findmnt -n -o TARGET '\(loop)'"))
+        defer { Shell.output("umount '\(dir)/mnt'") }
+        let mountPoint = try #require(Shell.output("findmnt -n -o TARGET '\(loop)'"))
         #expect(throws: TargetSafety.Refusal(device: loop, reason: .inUse(.mounted(on: mountPoint)), frontEnd: .bench)) {
             _ = try TargetSafety.claimForWriting(loop, force: false, frontEnd: .bench)
         }
@@ -120,11 +106,11 @@ import SwddSystem
         }
         let image = "/var/tmp/swdd-safety-claim-\(getpid())"
         defer { unlink(image) }
-        guard let loop = Self.shell("truncate -s 1M '\(image)' && losetup -f --show '\(image)'") else {
+        guard let loop = Shell.output("truncate -s 1M '\(image)' && losetup -f --show '\(image)'") else {
             print("SKIPPED aClaimedLoopDeviceIsRefusedToTheNextWriter: losetup -f --show failed")
             return
         }
-        defer { Self.shell("losetup -d '\(loop)'") }
+        defer { Shell.output("losetup -d '\(loop)'") }
         let claim = try #require(try TargetSafety.claimForWriting(loop, force: false, frontEnd: .ddMode))
         #expect(throws: TargetSafety.Refusal(device: loop, reason: .heldByAnotherProcess, frontEnd: .bench)) {
             _ = try TargetSafety.claimForWriting(loop, force: false, frontEnd: .bench)

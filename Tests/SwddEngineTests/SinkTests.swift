@@ -4,6 +4,7 @@ import Glibc
 import Testing
 @testable import SwddEngine
 import SwddSystem
+import SwddTestSupport
 
 @Suite struct SinkTests {
     static let mib = 1 << 20
@@ -104,17 +105,17 @@ final class PassThroughStage: ChunkStage {
         let backing = try ScratchFile("loop-backing")
         defer { backing.remove() }
         try backing.fill(0xEE, at: 0, count: 4 << 20)
-        guard let loop = attachLoop(backing.path) else {
+        guard let loop = Shell.attachLoop(backing.path) else {
             print("SKIPPED zeroOutDeviceClearsOldDataOnALoopDevice: no free loop device")
             return
         }
-        defer { runShell("losetup -d \(loop)") }
+        defer { Shell.run("losetup -d \(loop)") }
         let from = try ScratchFile("loop-source")
         defer { from.remove() }
         try from.pattern(at: 1 << 20, count: 1 << 20)
         try from.descriptor.truncate(to: 4 << 20)
 
-        let device = try FileDescriptor.open(loop, flags: [.readWrite, .direct])
+        let device = try FileDescriptor.open(loop, flags: [.readWrite, .direct, .closeOnExec])
         defer { try? device.close() }
         let source = ExtentSource(descriptor: from.descriptor, range: 0..<(4 << 20), seeksHoles: true, detectsZeros: true)
         let counters = TransferCounters()
@@ -136,27 +137,5 @@ final class PassThroughStage: ChunkStage {
         #expect(counters.bytesSkipped == 3 << 20)
         #expect(counters.bytesWritten == 1 << 20)
     }
-
-    private func attachLoop(_ path: String) -> String? {
-        let out = runShell("losetup -f --show '\(path)'")
-        return out.status == 0 && out.text.hasPrefix("/dev/loop") ? out.text : nil
-    }
-
-    @discardableResult
-    private func runShell(_ command: String) -> (status: Int32, text: String) {
-        guard let pipe = popen(command + " 2>/dev/null", "r") else { return (-1, "") }
-        var text = ""
-        var buffer = [CChar](repeating: 0, count: 256)
-        while fgets(&buffer, 256, pipe) != nil { text += String(cString: buffer) }
-        let status = pclose(pipe)
-        return (status, text.trimmingCharacters(in: "\n"))
-    }
 }
 
-private extension String {
-    func trimmingCharacters(in character: Character) -> String {
-        var s = self
-        while s.last == character { s.removeLast() }
-        return s
-    }
-}

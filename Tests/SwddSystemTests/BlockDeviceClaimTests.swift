@@ -1,25 +1,12 @@
 import Foundation
 import Testing
+import SwddTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 @testable import SwddSystem
 
 @Suite struct BlockDeviceClaimTests {
-    /// Runs `command` with /bin/sh; its trimmed standard output, or nil when it fails.
-    static func shell(_ command: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
 
     @Test func aClaimedDeviceIsBusyForTheNextClaimUntilReleased() throws {
         guard getuid() == 0 else {
@@ -28,11 +15,11 @@ import Glibc
         }
         let image = "/var/tmp/swdd-claim-\(getpid())"
         defer { unlink(image) }
-        guard let loop = Self.shell("truncate -s 1M '\(image)' && losetup -f --show '\(image)'") else {
+        guard let loop = Shell.output("truncate -s 1M '\(image)' && losetup -f --show '\(image)'") else {
             print("SKIPPED aClaimedDeviceIsBusyForTheNextClaimUntilReleased: losetup -f --show failed")
             return
         }
-        defer { _ = Self.shell("losetup -d '\(loop)'") }
+        defer { _ = Shell.output("losetup -d '\(loop)'") }
 
         guard case .claimed(let claim) = BlockDeviceClaim.claim(loop) else {
             Issue.record("a free loop device could not be claimed")
