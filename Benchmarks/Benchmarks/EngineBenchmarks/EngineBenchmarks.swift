@@ -1,4 +1,5 @@
-// The engine's hot loops: the reader → queue → consumer hand-off, and the all-zero scan that
+// The engine's hot loops: the reader → queue → consumer hand-off (alone, and through a parallel
+// stage's workers and the reorder step), the SHA-256 digest stage, and the all-zero scan that
 // conv=sparse and image hole detection run over every byte.
 import Benchmark
 import SwddEngine
@@ -18,6 +19,11 @@ final class SyntheticSource: ChunkSource {
     }
 }
 
+/// A stage that does nothing: what remains is the cost of the workers and the reorder step.
+final class PassThroughStage: ChunkStage {
+    func process(_ chunk: Chunk) throws {}
+}
+
 final class DiscardSink: ChunkSink {
     var bytes = 0
     func consume(_ chunk: Chunk) throws { bytes += chunk.count }
@@ -35,6 +41,27 @@ let benchmarks: @Sendable () -> Void = {
                 try Pipeline(pool: pool, source: SyntheticSource(total: total), sink: sink).run()
                 blackHole(sink.bytes)
             }
+        }
+    }
+
+    Benchmark("Pipeline, 1 GiB in 1 MiB chunks through a parallel stage (2 workers) and the reorder step",
+              configuration: .init(metrics: [.wallClock, .throughput, .peakMemoryResident], maxIterations: 20)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let pool = try ChunkPool(chunkCount: 6, chunkSize: 1 << 20, alignment: 4096)
+            let sink = DiscardSink()
+            try Pipeline(pool: pool, source: SyntheticSource(total: total),
+                         steps: [PipelineStep(PassThroughStage(), threading: .parallel(workers: 2))], sink: sink).run()
+            blackHole(sink.bytes)
+        }
+    }
+
+    Benchmark("DigestStage SHA-256, 256 MiB in 1 MiB chunks", configuration: .init(metrics: [.wallClock, .throughput], maxIterations: 10)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let pool = try ChunkPool(chunkCount: 4, chunkSize: 1 << 20, alignment: 4096)
+            let digest = DigestStage(.sha256)
+            try Pipeline(pool: pool, source: SyntheticSource(total: 256 << 20),
+                         steps: [PipelineStep(digest, threading: .ordered)], sink: DiscardSink()).run()
+            blackHole(digest.result.hex)
         }
     }
 
