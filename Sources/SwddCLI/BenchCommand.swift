@@ -70,7 +70,7 @@ struct BenchCommand: ParsableCommand {
 
         let scratch = ScratchFiles()
         let showProgress = progress || FileDescriptor.standardError.isTerminal
-        let progressLine = ProgressLine(enabled: showProgress)
+        let progressLine = StatusLine(enabled: showProgress)
         // Signals are taken by a watcher thread (blocked here, before any worker starts, so every
         // thread inherits the mask): it removes the temporary file and ends the process by the
         // same signal, however busy the workers are.
@@ -165,33 +165,5 @@ struct BenchCommand: ParsableCommand {
 
     static func emit(_ text: String) {
         FileDescriptor.standardOutput.writeAll(text)
-    }
-}
-
-/// The one progress line on standard error: rewritten in place with a carriage return, padded
-/// over the previous text (no terminal escapes, so a log captured with --progress stays plain),
-/// and erased when the bench ends. Shared with the signal watcher, hence the lock.
-final class ProgressLine: Sendable {
-    private let enabled: Bool
-    private let width = Mutex(0)
-
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func show(_ text: String) {
-        guard enabled else { return }
-        width.withLock { width in
-            let pad = String(repeating: " ", count: max(0, width - text.count))
-            FileDescriptor.standardError.writeAll("\r" + text + pad)
-            width = text.count
-        }
-    }
-
-    func finish() {
-        guard enabled else { return }
-        width.withLock { width in
-            guard width > 0 else { return }
-            FileDescriptor.standardError.writeAll("\r" + String(repeating: " ", count: width) + "\r")
-            width = 0
-        }
     }
 }

@@ -16,11 +16,14 @@ enum TargetSafety {
         /// `swdd bench --write`: no override. Its write tests overwrite the region with test data,
         /// which on a device in use only destroys what uses it and measures nothing worth that.
         case bench
+        /// `restore` and the other subcommands that write devices: `--force` overrides.
+        case subcommand
 
         var override: String? {
             switch self {
             case .ddMode: "force=yes"
             case .bench: nil
+            case .subcommand: "--force"
             }
         }
     }

@@ -102,6 +102,9 @@ public final class FileSink: ChunkSink {
         }
     }
 
+    /// `fdatasync` now: what was written so far is on the disk.
+    public func syncNow() throws(SystemError) { try descriptor.syncData() }
+
     public func finish(inputError: (any Error)?) throws {
         if extendsFile, (try descriptor.status()).size < furthestEnd {
             try descriptor.truncate(to: furthestEnd)

@@ -20,7 +20,7 @@ public enum ProgressLine {
     }
 
     /// `512 B`, `1.5 KiB`, `10 MiB`: one decimal below 10, none above.
-    static func binarySize(_ bytes: Int64) -> String {
+    public static func binarySize(_ bytes: Int64) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
         var value = Double(bytes)
         var unit = 0
@@ -32,7 +32,7 @@ public enum ProgressLine {
     }
 
     /// `0 B/s`, `950 kB/s`, `1.2 GB/s`.
-    static func decimalRate(_ bytesPerSecond: Double) -> String {
+    public static func decimalRate(_ bytesPerSecond: Double) -> String {
         let units = ["B/s", "kB/s", "MB/s", "GB/s", "TB/s"]
         var value = bytesPerSecond
         var unit = 0

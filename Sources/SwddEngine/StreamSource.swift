@@ -7,15 +7,21 @@ import SwddSystem
 public final class StreamSource: ChunkSource {
     private let descriptor: FileDescriptor
     private let detectsZeros: Bool
+    private let handsOverEarly: Bool
     private let counters: TransferCounters?
     private var position: Int64 = 0
     private var ended = false
     /// A read error after some data: the data goes first, the error with the next call.
     private var pendingError: SystemError?
 
-    public init(descriptor: FileDescriptor, detectsZeros: Bool = false, counters: TransferCounters? = nil) {
+    /// - Parameter handsOverEarly: hand on a partly filled chunk when the next step is idle (a
+    ///   copy: data flows at once); false fills every chunk but the last (an image: chunks sit
+    ///   on a fixed grid of blocks).
+    public init(descriptor: FileDescriptor, detectsZeros: Bool = false, handsOverEarly: Bool = true,
+                counters: TransferCounters? = nil) {
         self.descriptor = descriptor
         self.detectsZeros = detectsZeros
+        self.handsOverEarly = handsOverEarly
         self.counters = counters
     }
 
@@ -39,7 +45,7 @@ public final class StreamSource: ChunkSource {
             chunk.count += n
             position += Int64(n)
             counters?.addRead(n)
-            if context.consumerIsWaiting { break }
+            if handsOverEarly && context.consumerIsWaiting { break }
         }
         if detectsZeros && chunk.count > 0 && isAllZero(chunk.base, count: chunk.count) { chunk.markZero() }
         return ended ? .end : .more

@@ -10,6 +10,8 @@ public struct MountTable: Sendable {
         public var minor: UInt32
         public var mountPoint: String
         public var source: String
+        /// The file system type (`ext4`, `devtmpfs`, …).
+        public var fileSystemType: String = ""
     }
 
     public var entries: [Entry]
@@ -34,9 +36,21 @@ public struct MountTable: Sendable {
             let numbers = fields[2].split(separator: ":")
             guard numbers.count == 2, let major = UInt32(numbers[0]), let minor = UInt32(numbers[1]) else { return nil }
             var source = ""
-            if let dash = fields.firstIndex(of: "-"), dash + 2 < fields.count { source = unescape(String(fields[dash + 2])) }
-            return Entry(major: major, minor: minor, mountPoint: unescape(String(fields[4])), source: source)
+            var type = ""
+            if let dash = fields.firstIndex(of: "-"), dash + 2 < fields.count {
+                type = String(fields[dash + 1])
+                source = unescape(String(fields[dash + 2]))
+            }
+            return Entry(major: major, minor: minor, mountPoint: unescape(String(fields[4])), source: source, fileSystemType: type)
         }
+    }
+
+    /// Whether the directory `directory` lies on the devtmpfs mounted at `/dev` (where a new
+    /// regular file is almost surely a mistyped device name; `/dev/shm` is a mount of its own).
+    public func isOnDevtmpfs(_ directory: String) -> Bool {
+        guard let dev = entries.last(where: { $0.mountPoint == "/dev" }), dev.fileSystemType == "devtmpfs",
+              let devStatus = try? FileStatus.of(path: "/dev"), let status = try? FileStatus.of(path: directory) else { return false }
+        return status.device == devStatus.device
     }
 
     public static func parseSwaps(_ text: String) -> [String] {

@@ -56,3 +56,13 @@ public enum ProcessorCount {
 
 /// The C function is `getpid`; used to name temporary files.
 public func currentProcessID() -> Int32 { getpid() }
+
+/// The wall clock, for timestamps that are stored (an image's creation time), never for rates.
+public enum WallClock {
+    /// The C function is `clock_gettime(CLOCK_REALTIME)`: seconds since the Unix epoch.
+    public static func secondsSinceEpoch() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec)
+    }
+}

@@ -1,0 +1,228 @@
+import ArgumentParser
+import SwddDisks
+import SwddEngine
+import SwddImage
+import SwddSystem
+
+/// `swdd image SOURCE DEST`: a partition, disk, file or standard input into one compressed,
+/// sparse, checksummed zstd seekable-format image (docs/FORMAT.md).
+///
+/// Policy lives here: DEST is never a block device (reversed arguments must not destroy a
+/// disk), an existing DEST is replaced only with --overwrite, a new file in the devtmpfs /dev
+/// needs --force, and the image is DEST.partial until complete.
+struct ImageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image",
+        abstract: "Image a partition, disk or file into a compressed, checksummed image.",
+        discussion: """
+            The image is a zstd seekable-format stream: `zstd -d IMAGE` gives the source back byte \
+            for byte. Holes of a source file are never read; zero blocks are stored as tiny frames \
+            without the compressor; every block's digest is recorded. Frames compress on every core \
+            while the next chunks are read. The image is written as DEST.partial and renamed when \
+            complete; an interrupted run leaves only the .partial. SOURCE or DEST may be - for \
+            standard input or output.
+            """)
+
+    @Argument(help: "A block device, a file, or - for standard input.")
+    var source: String
+
+    @Argument(help: "The image file to write, or - for standard output.")
+    var destination: String
+
+    @Option(help: ArgumentHelp("zstd level (negative: zstd's fast levels).", valueName: "N"))
+    var level: Int32 = 1
+
+    @Flag(help: "Store frames uncompressed (raw zstd blocks).")
+    var store = false
+
+    @Option(help: ArgumentHelp("Bytes per frame: 1M, 2M, 3M or 4M.", valueName: "size"))
+    var chunk = "1M"
+
+    @Option(help: ArgumentHelp("Compression threads (default: the cores).", valueName: "N"))
+    var threads: Int?
+
+    @Option(help: ArgumentHelp("Block digest: xxh3-128 or sha256.", valueName: "algorithm"))
+    var hash = BlockHashAlgorithm.xxh3_128.name
+
+    @Flag(help: "Replace DEST if it exists.")
+    var overwrite = false
+
+    @Flag(help: "Allow creating a new file directly in /dev.")
+    var force = false
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Print a summary as JSON on standard output.")
+    var json = false
+
+    func run() throws {
+        let support = ImageCommandSupport.self
+        var options = ImageOptions()
+        guard let chunkSize = ByteSize.parse(chunk), chunkSize >= 1 << 20, chunkSize <= 4 << 20, chunkSize % (1 << 20) == 0 else {
+            support.complain("invalid chunk size '\(chunk)': expected 1M, 2M, 3M or 4M")
+            throw ExitCode(2)
+        }
+        guard let algorithm = BlockHashAlgorithm(name: hash) else {
+            support.complain("invalid block digest '\(hash)': expected xxh3-128 or sha256")
+            throw ExitCode(2)
+        }
+        guard (-7...22).contains(level) else {
+            support.complain("invalid level \(level): expected -7 to 22")
+            throw ExitCode(2)
+        }
+        if let threads, threads < 1 {
+            support.complain("invalid thread count \(threads)")
+            throw ExitCode(2)
+        }
+        if json && destination == "-" {
+            support.complain("--json needs standard output, which the image is written to")
+            throw ExitCode(2)
+        }
+        options.level = level
+        options.store = store
+        options.chunkSize = chunkSize
+        options.hash = algorithm
+        options.threads = threads ?? ProcessorCount.online
+
+        let input: ImageInput
+        let sourceSize: Int64?
+        let sectorSize: Int
+        var identity = SourceIdentity(path: source)
+        do {
+            (input, sourceSize, sectorSize) = try openSource()
+            if case .positional(let descriptor, let size, _) = input {
+                if Self.startsLikeAnImage(descriptor) {
+                    support.complain("warning: '\(source)' is itself a swdd image; imaging it anyway")
+                }
+                if let facts = try? FilesystemProbe.probe(descriptor, offset: 0, length: UInt64(size), sectorSize: sectorSize) {
+                    identity = SourceIdentity(path: source, type: facts.type, uuid: facts.uuid ?? "", label: facts.label ?? "")
+                }
+            }
+        } catch {
+            support.complain("cannot read '\(source)': \(support.reason(error))")
+            throw ExitCode(1)
+        }
+
+        let output: ImageOutput
+        do {
+            output = try openDestination()
+        } catch let refusal as Refusal {
+            support.complain(refusal.message)
+            throw ExitCode(1)
+        } catch {
+            support.complain("cannot write '\(destination)': \(support.reason(error))")
+            throw ExitCode(1)
+        }
+
+        let line = StatusLine(enabled: !quiet && FileDescriptor.standardError.isTerminal)
+        let partial = output.partialPath
+        support.onSignal {
+            if let partial { try? FileSystemPath.remove(partial) }
+            line.finish()
+        }
+        let counters = TransferCounters()
+        let progress = support.startProgress(line, counters: counters, total: sourceSize, quiet: quiet)
+        let summary: ImageSummary
+        do {
+            summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize, counters: counters)
+            try output.commit()
+        } catch {
+            progress?.stop()
+            line.finish()
+            output.abandon()
+            support.complain("imaging '\(source)' failed: \(support.reason(error))")
+            throw ExitCode(1)
+        }
+        progress?.stop()
+        line.finish()
+        if json {
+            FileDescriptor.standardOutput.writeAll(Self.json(summary, source: source, destination: destination))
+        } else if !quiet {
+            let percent = summary.sourceSize > 0 ? Double(summary.bytesStored) * 100 / Double(summary.sourceSize) : 0
+            let tenths = Int((percent * 10).rounded())
+            support.complain("imaged '\(source)' (\(ProgressLine.binarySize(summary.sourceSize))) into '\(destination)': "
+                             + "\(ProgressLine.binarySize(summary.bytesStored)), \(tenths / 10).\(tenths % 10)% of the source, in "
+                             + support.timeAndRate(bytes: summary.sourceSize, nanoseconds: summary.elapsedNanoseconds))
+        }
+    }
+
+    /// A refusal worded by this command (DESIGN's vocabulary: --overwrite, --force).
+    struct Refusal: Error {
+        var message: String
+    }
+
+    private func openSource() throws -> (ImageInput, Int64?, Int) {
+        if source == "-" { return (.stream(.standardInput), nil, 512) }
+        let descriptor = try FileDescriptor.open(source, flags: [.readOnly, .closeOnExec])
+        let status = try descriptor.status()
+        switch status.kind {
+        case .regular:
+            descriptor.adviseSequential()
+            return (.positional(descriptor, size: status.size, isRegularFile: true), status.size, 512)
+        case .blockDevice:
+            let geometry = try BlockDeviceGeometry.of(descriptor)
+            return (.positional(descriptor, size: Int64(geometry.size), isRegularFile: false), Int64(geometry.size), geometry.logicalSectorSize)
+        case .directory:
+            throw SystemError("open", path: source, code: .isDirectory)
+        default:
+            return (.stream(descriptor), nil, 512)
+        }
+    }
+
+    private func openDestination() throws -> ImageOutput {
+        if destination == "-" {
+            if FileDescriptor.standardOutput.isTerminal { throw Refusal(message: "refusing to write an image to a terminal") }
+            return .stream(.standardOutput)
+        }
+        if let status = try? FileStatus.of(path: destination) {
+            switch status.kind {
+            case .blockDevice:
+                throw Refusal(message: "refusing to write an image to block device '\(destination)': image never writes a disk (restore does)")
+            case .characterDevice, .fifo, .socket:
+                return .stream(try FileDescriptor.open(destination, flags: [.writeOnly, .closeOnExec]))
+            case .directory:
+                throw Refusal(message: "cannot write '\(destination)': it is a directory")
+            default:
+                if !overwrite { throw Refusal(message: "'\(destination)' exists (use --overwrite to replace it)") }
+            }
+        } else if !force && ImageCommandSupport.isNewFileInDevtmpfs(destination) {
+            throw Refusal(message: "refusing to create '\(destination)' in /dev, which holds devices (use --force to create it anyway)")
+        }
+        return try ImageOutput.file(destination)
+    }
+
+    /// Whether the source begins with a swdd image header frame.
+    static func startsLikeAnImage(_ descriptor: FileDescriptor) -> Bool {
+        var bytes = [UInt8](repeating: 0, count: 4)
+        let got = (try? bytes.withUnsafeMutableBytes { try descriptor.readAll(fromAbsoluteOffset: 0, into: $0) }) ?? 0
+        return got == 4 && bytes == [0x5B, 0x2A, 0x4D, 0x18]
+    }
+
+    static func json(_ s: ImageSummary, source: String, destination: String) -> String {
+        let ratio = s.sourceSize > 0 ? Double(s.bytesStored) / Double(s.sourceSize) : 0
+        return """
+            {"source": \(source.jsonQuoted), "image": \(destination.jsonQuoted), "source_bytes": \(s.sourceSize), \
+            "bytes_read": \(s.bytesRead), "image_bytes": \(s.bytesStored), "ratio": \(ratio), "frames": \(s.frames), \
+            "data_blocks": \(s.dataBlocks), "zero_blocks": \(s.zeroBlocks), "seconds": \(Double(s.elapsedNanoseconds) / 1e9), \
+            "image_id": "\(s.imageID)"}
+
+            """
+    }
+}
+
+/// `1M`, `4M`, `512K`, `1048576`: sizes on the command line (binary multiples).
+enum ByteSize {
+    static func parse(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        var digits = Substring(text)
+        var multiplier = 1
+        if let last = digits.last, let unit = units[Character(last.uppercased())] {
+            multiplier = unit
+            digits = digits.dropLast()
+        }
+        guard let value = Int(digits), value >= 0 else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : product
+    }
+}

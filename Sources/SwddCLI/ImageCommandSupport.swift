@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ArgumentParser
+import SwddEngine
+import SwddImage
+import SwddSystem
+
+/// What `image`, `restore` and `verify` share: one-line errors, the exit statuses of the
+/// command-line vocabulary, the progress line, and clean-up on signals.
+enum ImageCommandSupport {
+    /// Exit statuses shared by every subcommand.
+    static let failed: Int32 = 1
+    static let damaged: Int32 = 4
+
+    static func complain(_ message: String) {
+        FileDescriptor.standardError.writeAll("swdd: \(message)\n")
+    }
+
+    /// The status for an image that cannot be used: damage is 4 (verification found it),
+    /// anything else 1.
+    static func status(for error: ImageFormatError) -> Int32 {
+        switch error {
+        case .truncated, .damaged: damaged
+        case .notAnImage, .unsupportedVersion: failed
+        }
+    }
+
+    /// The text of any error a run can end with.
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as ImageFormatError: error.reason
+        case let error as SystemError: error.description
+        case let error as SourceEndedEarly: "the source ended at byte \(error.offset), before its size"
+        case let error as ChunkPool.AllocationError:
+            if case .outOfMemory(let bytes) = error { "out of memory for buffers of \(bytes) bytes" } else { "out of memory" }
+        default: "\(error)"
+        }
+    }
+
+    /// Blocks SIGINT, SIGTERM and SIGHUP before any thread starts, and has a watcher thread run
+    /// `cleanUp` (remove a partial file, erase the progress line) and die by the same signal.
+    static func onSignal(_ cleanUp: @escaping @Sendable () -> Void) {
+        let signals = [SIGINT, SIGTERM, SIGHUP].filter { !SignalWatcher.isIgnored($0) }
+        SignalWatcher.block(signals)
+        SignalWatcher.start(signals) { signal in
+            cleanUp()
+            SignalWatcher.terminate(with: signal)
+        }
+    }
+
+    /// The engine's progress line four times a second, on a terminal only (cron gets the final
+    /// line alone); nil when quiet or not on a terminal.
+    static func startProgress(_ line: StatusLine, counters: TransferCounters, total: Int64?, quiet: Bool) -> ProgressTicker? {
+        guard !quiet, FileDescriptor.standardError.isTerminal else { return nil }
+        let start = MonotonicClock.now()
+        return ProgressTicker.start(interval: 250_000_000) {
+            line.show(ProgressLine.text(done: counters.bytesDone, total: total, elapsedNanoseconds: MonotonicClock.now() - start))
+        }
+    }
+
+    /// `1.00 s (1.1 GB/s)`.
+    static func timeAndRate(bytes: Int64, nanoseconds: UInt64) -> String {
+        let seconds = Double(nanoseconds) / 1e9
+        let hundredths = Int((seconds * 100).rounded())
+        let rate = seconds > 0 ? Double(bytes) / seconds : 0
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s (\(ProgressLine.decimalRate(rate)))"
+    }
+
+    /// Whether `path` would be a new regular file in the devtmpfs `/dev` (a mistyped device name).
+    static func isNewFileInDevtmpfs(_ path: String) -> Bool {
+        guard !FileSystemPath.exists(path) else { return false }
+        let directory = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return MountTable.current().isOnDevtmpfs(directory.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : directory)
+    }
+}

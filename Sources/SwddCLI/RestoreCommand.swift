@@ -1,0 +1,186 @@
+import ArgumentParser
+import SwddEngine
+import SwddImage
+import SwddSystem
+
+/// `swdd restore IMAGE TARGET`: an image back onto a new file, an existing file, a block device
+/// or standard output, in the order of checks that loses nothing (DESIGN's restore model):
+/// the image's structure first, always; then, before the first write to anything that exists,
+/// a read-only pass over every frame and digest; a new file as TARGET.partial, renamed at the
+/// end; on an existing target the first chunk (partition tables, superblocks) written last.
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore an image onto a file, a block device or standard output.",
+        discussion: """
+            Every block is checked against its recorded digest before it is written. The target \
+            ends up holding the image's bytes exactly: zero blocks become holes in a file \
+            (punched over old data) and are zeroed on a device with BLKZEROOUT, or left alone \
+            with --skip-zeros when the device is known to be blank. A mounted or busy device, a \
+            device smaller than the image, or one whose logical sector size differs from the \
+            image's is refused (the last two with --force overridable, the sector size only).
+            """)
+
+    @Argument(help: "The image file.")
+    var image: String
+
+    @Argument(help: "A new or existing file, a block device, or - for standard output.")
+    var target: String
+
+    @Flag(help: "Leave zero blocks unwritten: the target device already reads as zeros.")
+    var skipZeros = false
+
+    @Flag(help: "Skip the read-only pass over the whole image before writing an existing target.")
+    var noPrecheck = false
+
+    @Flag(help: "Replace an existing regular file.")
+    var overwrite = false
+
+    @Flag(help: "Write a mounted or busy device, or one whose sector size differs from the image's.")
+    var force = false
+
+    @Option(help: ArgumentHelp("Decompression threads (default: the cores).", valueName: "N"))
+    var threads: Int?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let support = ImageCommandSupport.self
+        let workers = max(1, threads ?? ProcessorCount.online)
+        guard image != "-" else {
+            support.complain("restoring from standard input is not supported yet: give the image file")
+            throw ExitCode(2)
+        }
+        let imageFile: FileDescriptor
+        let layout: ImageLayout
+        do {
+            imageFile = try FileDescriptor.open(image, flags: [.readOnly, .closeOnExec])
+            layout = try ImageLayout.read(imageFile)
+        } catch let error as ImageFormatError {
+            support.complain("cannot restore '\(image)': \(error.reason)")
+            throw ExitCode(support.status(for: error))
+        } catch {
+            support.complain("cannot restore '\(image)': \(support.reason(error))")
+            throw ExitCode(1)
+        }
+        let size = layout.metadata.sourceSize
+
+        let plan: TargetPlan
+        do {
+            plan = try prepareTarget(layout)
+        } catch let refusal as ImageCommand.Refusal {
+            support.complain(refusal.message)
+            throw ExitCode(1)
+        } catch let refusal as TargetSafety.Refusal {
+            support.complain(refusal.message)
+            throw ExitCode(1)
+        } catch {
+            support.complain("cannot write '\(target)': \(support.reason(error))")
+            throw ExitCode(1)
+        }
+        defer { plan.claim?.release() }
+
+        let line = StatusLine(enabled: !quiet && FileDescriptor.standardError.isTerminal)
+        let partial = plan.partial
+        support.onSignal {
+            if let partial { try? FileSystemPath.remove(partial) }
+            line.finish()
+        }
+        let counters = TransferCounters()
+        if plan.precheck && !noPrecheck {
+            let progress = support.startProgress(line, counters: counters, total: size, quiet: quiet)
+            do {
+                try ImageRestorer.verify(layout, image: imageFile, threads: workers, counters: TransferCounters())
+            } catch {
+                progress?.stop()
+                line.finish()
+                support.complain("'\(image)' failed the check before writing; '\(target)' was not touched: \(support.reason(error))")
+                throw ExitCode(error is ImageFormatError ? support.damaged : 1)
+            }
+            progress?.stop()
+        }
+        let progress = support.startProgress(line, counters: counters, total: size, quiet: quiet)
+        let start = MonotonicClock.now()
+        do {
+            try ImageRestorer.restore(layout, image: imageFile, to: plan.destination, threads: workers, counters: counters)
+            try plan.finish(size)
+        } catch {
+            progress?.stop()
+            line.finish()
+            if let partial { try? FileSystemPath.remove(partial) }
+            let state = partial != nil ? "nothing was left at '\(target)'" : "'\(target)' is incomplete"
+            support.complain("restoring '\(image)' failed, \(state): \(support.reason(error))")
+            throw ExitCode(error is ImageFormatError ? support.damaged : 1)
+        }
+        progress?.stop()
+        line.finish()
+        if !quiet {
+            support.complain("restored '\(image)' (\(ProgressLine.binarySize(size))) onto '\(target)' in "
+                             + support.timeAndRate(bytes: size, nanoseconds: MonotonicClock.now() - start))
+        }
+    }
+
+    /// How the target is written, and what finishes it.
+    struct TargetPlan {
+        var destination: RestoreDestination
+        /// Whether the target existed: then the image is checked whole before the first write.
+        var precheck: Bool
+        /// A new file's `.partial` name (renamed at the end).
+        var partial: String?
+        var claim: BlockDeviceClaim?
+        var descriptor: FileDescriptor?
+        var finalPath: String?
+        var truncates = false
+
+        /// After the last write: a file gets exactly the image's size; a new file its name.
+        func finish(_ size: Int64) throws(SystemError) {
+            guard let descriptor else { return }
+            if truncates { try descriptor.truncate(to: size) }
+            try descriptor.syncData()
+            try descriptor.close()
+            if let partial, let finalPath { try FileSystemPath.rename(partial, to: finalPath) }
+        }
+    }
+
+    private func prepareTarget(_ layout: ImageLayout) throws -> TargetPlan {
+        let size = layout.metadata.sourceSize
+        if target == "-" {
+            if FileDescriptor.standardOutput.isTerminal { throw ImageCommand.Refusal(message: "refusing to write a disk image to a terminal") }
+            return TargetPlan(destination: .stream(.standardOutput), precheck: false)
+        }
+        guard let status = try? FileStatus.of(path: target) else {
+            if !force && ImageCommandSupport.isNewFileInDevtmpfs(target) {
+                throw ImageCommand.Refusal(message: "refusing to create '\(target)' in /dev, which holds devices (use --force to create it anyway)")
+            }
+            let partial = target + ".partial"
+            let descriptor = try FileDescriptor.open(partial, flags: [.writeOnly, .create, .truncate, .closeOnExec], mode: 0o644)
+            return TargetPlan(destination: .positional(descriptor, zeros: .skip, extendsFile: true, firstChunkLast: false),
+                              precheck: false, partial: partial, descriptor: descriptor, finalPath: target, truncates: true)
+        }
+        switch status.kind {
+        case .blockDevice:
+            let claim = try TargetSafety.claimForWriting(target, force: force, frontEnd: .subcommand)
+            let descriptor = try FileDescriptor.open(target, flags: [.writeOnly, .closeOnExec])
+            let geometry = try BlockDeviceGeometry.of(descriptor)
+            guard Int64(geometry.size) >= size else {
+                throw ImageCommand.Refusal(message: "refusing to restore onto '\(target)': it holds \(geometry.size) bytes, the image \(size)")
+            }
+            if geometry.logicalSectorSize != layout.metadata.sectorSize && !force {
+                throw ImageCommand.Refusal(message: "refusing to restore onto '\(target)': its logical sectors are \(geometry.logicalSectorSize) bytes, "
+                                           + "the image's \(layout.metadata.sectorSize) (partition tables would not be found; use --force to write anyway)")
+            }
+            return TargetPlan(destination: .positional(descriptor, zeros: skipZeros ? .skip : .zeroOutDevice, extendsFile: false, firstChunkLast: true),
+                              precheck: true, claim: claim, descriptor: descriptor)
+        case .regular:
+            guard overwrite else { throw ImageCommand.Refusal(message: "'\(target)' exists (use --overwrite to replace it)") }
+            let descriptor = try FileDescriptor.open(target, flags: [.writeOnly, .closeOnExec])
+            return TargetPlan(destination: .positional(descriptor, zeros: .punchHoles, extendsFile: true, firstChunkLast: true),
+                              precheck: true, descriptor: descriptor, truncates: true)
+        case .directory:
+            throw ImageCommand.Refusal(message: "cannot restore onto '\(target)': it is a directory")
+        default:
+            return TargetPlan(destination: .stream(try FileDescriptor.open(target, flags: [.writeOnly, .closeOnExec])), precheck: false)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import SwddEngine
+import SwddImage
+import SwddSystem
+
+/// `swdd verify IMAGE`: the image's structure, then every frame decoded and every block checked
+/// against its recorded digest; writes nothing. Exit 0 intact, 4 damaged, 1 unreadable.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every frame and block digest of an image, writing nothing.")
+
+    @Argument(help: "The image file.")
+    var image: String
+
+    @Option(help: ArgumentHelp("Decompression threads (default: the cores).", valueName: "N"))
+    var threads: Int?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    @Flag(help: "Print the result as JSON on standard output.")
+    var json = false
+
+    func run() throws {
+        let support = ImageCommandSupport.self
+        let start = MonotonicClock.now()
+        let line = StatusLine(enabled: !quiet && !json && FileDescriptor.standardError.isTerminal)
+        support.onSignal { line.finish() }
+        var layout: ImageLayout?
+        do {
+            let file = try FileDescriptor.open(image, flags: [.readOnly, .closeOnExec])
+            let read = try ImageLayout.read(file)
+            layout = read
+            let counters = TransferCounters()
+            let progress = support.startProgress(line, counters: counters, total: read.metadata.sourceSize, quiet: quiet || json)
+            defer {
+                progress?.stop()
+                line.finish()
+            }
+            try ImageRestorer.verify(read, image: file, threads: max(1, threads ?? ProcessorCount.online), counters: counters)
+        } catch {
+            let status: Int32 = (error as? ImageFormatError).map { support.status(for: $0) } ?? 1
+            if json { FileDescriptor.standardOutput.writeAll(Self.json(image, intact: false, layout: layout, problem: support.reason(error))) }
+            support.complain("'\(image)': \(support.reason(error))")
+            throw ExitCode(status)
+        }
+        guard let layout else { return }
+        if json {
+            FileDescriptor.standardOutput.writeAll(Self.json(image, intact: true, layout: layout, problem: nil))
+        } else if !quiet {
+            let m = layout.metadata
+            support.complain("'\(image)' is intact: \(ProgressLine.binarySize(m.sourceSize)) in \(layout.frames.count) frames, "
+                             + "\(m.blockCount) blocks checked (\(m.hash.name)) in "
+                             + support.timeAndRate(bytes: m.sourceSize, nanoseconds: MonotonicClock.now() - start))
+        }
+    }
+
+    static func json(_ image: String, intact: Bool, layout: ImageLayout?, problem: String?) -> String {
+        var fields = ["\"image\": \(image.jsonQuoted)", "\"intact\": \(intact)"]
+        if let layout {
+            fields.append("\"source_bytes\": \(layout.metadata.sourceSize)")
+            fields.append("\"frames\": \(layout.frames.count)")
+            fields.append("\"blocks\": \(layout.metadata.blockCount)")
+            fields.append("\"block_digest\": \"\(layout.metadata.hash.name)\"")
+        }
+        if let problem { fields.append("\"problem\": \(problem.jsonQuoted)") }
+        return "{" + fields.joined(separator: ", ") + "}\n"
+    }
+}

@@ -1,0 +1,93 @@
+import SwddEngine
+import SwddSystem
+import Synchronization
+
+/// What the encoding stage attaches to a chunk: its frame and its blocks' states and digests.
+struct EncodedFrame: Sendable {
+    /// The frame's bytes: in the chunk's frame buffer, or (a zero frame) shared.
+    var buffer: AlignedBuffer?
+    var shared: [UInt8] = []
+    var count: Int
+    var states: [BlockState]
+    var digests: [UInt8]
+
+    func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        if let buffer { return try body(UnsafeRawBufferPointer(start: buffer.base, count: count)) }
+        return try shared.withUnsafeBytes(body)
+    }
+}
+
+/// One frame buffer per chunk of the pool, made on first use and kept: a chunk holds at most
+/// one frame at a time, so memory stays at the pool's size times two.
+final class FrameBuffers: Sendable {
+    private let capacity: Int
+    private let buffers = Mutex<[ObjectIdentifier: AlignedBuffer]>([:])
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func buffer(for chunk: Chunk) throws(SystemError) -> AlignedBuffer {
+        let key = ObjectIdentifier(chunk)
+        if let buffer = buffers.withLock({ $0[key] }) { return buffer }
+        guard let buffer = AlignedBuffer(capacity: capacity, alignment: 4096) else {
+            throw SystemError("allocating a frame buffer", code: .noMemory)
+        }
+        buffers.withLock { $0[key] = buffer }
+        return buffer
+    }
+}
+
+/// The parallel stage of `swdd image`: hashes each block of a chunk and turns the chunk into
+/// one zstd frame — the compressor for data, a prebuilt RLE frame for zeros and holes (never
+/// compressed, never hashed again), raw blocks for `--store` or where compression gains nothing.
+final class FrameEncodingStage: ChunkStage {
+    private let codec: ZstdCodec?
+    private let hash: BlockHashAlgorithm
+    private let blockSize: Int
+    private let zeroFrames = ZeroFrames()
+    private let zeroDigests: ZeroDigests
+    private let frameBuffers: FrameBuffers
+
+    /// `codec` nil stores frames uncompressed.
+    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int) {
+        self.codec = codec
+        self.hash = hash
+        self.blockSize = blockSize
+        zeroDigests = ZeroDigests(hash)
+        frameBuffers = FrameBuffers(capacity: max(ZstdCodec.bound(chunkSize), HandBuiltFrame.storedFrameSize(length: chunkSize)))
+    }
+
+    func process(_ chunk: Chunk) throws {
+        let length = chunk.length
+        var states: [BlockState] = []
+        var digests: [UInt8] = []
+        var allZero = chunk.kind != .data
+        var start = 0
+        while start < length {
+            let n = min(blockSize, length - start)
+            if chunk.kind == .data && !isAllZero(chunk.base + start, count: n) {
+                states.append(.data)
+                digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
+            } else {
+                states.append(.zero)
+                digests += zeroDigests.digest(length: n)
+            }
+            start += n
+        }
+        if chunk.kind == .data { allZero = !states.contains(.data) }
+        if allZero {
+            let frame = zeroFrames.frame(length: length)
+            chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: nil, shared: frame, count: frame.count, states: states, digests: digests)
+            return
+        }
+        let buffer = try frameBuffers.buffer(for: chunk)
+        var count = 0
+        if let codec {
+            count = try codec.compress(chunk.bytes, into: buffer.bytes)
+        }
+        // Incompressible data: raw blocks cost less to store and nothing to decompress.
+        if codec == nil || count >= HandBuiltFrame.storedFrameSize(length: chunk.count) {
+            count = HandBuiltFrame.writeStoredFrame(chunk.bytes, to: buffer.base)
+        }
+        chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: buffer, count: count, states: states, digests: digests)
+    }
+}

@@ -1,0 +1,19 @@
+/// Why a file is not an image swdd can use, found before anything is written to a target.
+public enum ImageFormatError: Error, Equatable, Sendable {
+    /// Not a swdd image at all (another file, a plain zstd stream): the reason says what is missing.
+    case notAnImage(String)
+    /// Shorter than its own seek table says: a copy cut off, or an image still being written.
+    case truncated(expected: Int64, actual: Int64)
+    /// A structure or frame does not check out at `offset` (in the image file).
+    case damaged(offset: Int64, String)
+    case unsupportedVersion(UInt16)
+
+    public var reason: String {
+        switch self {
+        case .notAnImage(let why): "not a swdd image: \(why)"
+        case .truncated(let expected, let actual): "truncated: \(actual) bytes of \(expected)"
+        case .damaged(let offset, let why): "damaged at byte \(offset): \(why)"
+        case .unsupportedVersion(let version): "format version \(version) is newer than this swdd understands"
+        }
+    }
+}

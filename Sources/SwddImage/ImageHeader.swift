@@ -1,0 +1,47 @@
+/// The first frame of an image (a skippable frame, magic 0x184D2A5B): what is known before the
+/// first chunk is read, so a reader — or a restore from a pipe — knows the layout at once and
+/// `swdd` recognises its own images from their first bytes. The metadata frame at the end is
+/// authoritative; these fields must agree with it.
+public struct ImageHeader: Sendable, Equatable {
+    static let signature = Array("SWDDIMG\0".utf8)
+    public static let formatVersion: UInt16 = 1
+
+    public var version: UInt16 = formatVersion
+    public var hash: BlockHashAlgorithm
+    public var chunkSize: Int
+    public var blockSize: Int
+    public var sectorSize: Int
+    /// The source's size when known at the start (0 for a stream such as standard input).
+    public var announcedSourceSize: Int64
+    public var imageID: [UInt8]
+
+    func encoded() -> [UInt8] {
+        var w = ByteWriter()
+        w.raw(Self.signature)
+        w.u16(version)
+        w.u16(hash.rawValue)
+        w.u32(UInt32(chunkSize))
+        w.u32(UInt32(blockSize))
+        w.u32(UInt32(sectorSize))
+        w.u64(UInt64(announcedSourceSize))
+        w.raw(imageID)
+        return SkippableFrame.encode(magic: SkippableFrame.headerMagic, payload: w.bytes)
+    }
+
+    /// Parses a header frame's payload.
+    static func decode(_ payload: [UInt8]) throws(ImageFormatError) -> ImageHeader {
+        var r = ByteReader(payload)
+        do {
+            guard try r.raw(8) == signature else { throw ImageFormatError.notAnImage("the first frame is not a swdd header") }
+            let version = try r.u16()
+            guard version == formatVersion else { throw ImageFormatError.unsupportedVersion(version) }
+            guard let hash = BlockHashAlgorithm(rawValue: try r.u16()) else { throw ImageFormatError.damaged(offset: 0, "unknown block hash algorithm") }
+            return ImageHeader(version: version, hash: hash, chunkSize: Int(try r.u32()), blockSize: Int(try r.u32()),
+                               sectorSize: Int(try r.u32()), announcedSourceSize: Int64(bitPattern: try r.u64()), imageID: try r.raw(16))
+        } catch let error as ImageFormatError {
+            throw error
+        } catch {
+            throw ImageFormatError.damaged(offset: 0, "the header frame is cut short")
+        }
+    }
+}

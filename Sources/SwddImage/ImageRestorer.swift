@@ -1,0 +1,82 @@
+import SwddEngine
+import SwddSystem
+
+/// Where a restore writes.
+public enum RestoreDestination {
+    /// A regular file or block device, written at offsets; zero blocks by `zeros`. `extendsFile`
+    /// gives a regular file the image's full size; `firstChunkLast` holds the first chunk (the
+    /// partition table, the superblock) back until everything else is written, so a target
+    /// left half-written never looks complete.
+    case positional(FileDescriptor, zeros: ZeroPolicy, extendsFile: Bool, firstChunkLast: Bool)
+    /// A stream (standard output), in order, zeros written out.
+    case stream(FileDescriptor)
+}
+
+/// `swdd restore` and `swdd verify` as plans on the engine: the frame source, the parallel
+/// decoding stage (which checks every block's digest), and a file, stream or null sink.
+public enum ImageRestorer {
+    /// Reads every frame and checks every block; writes nothing.
+    public static func verify(_ layout: ImageLayout, image: FileDescriptor, threads: Int, counters: TransferCounters) throws {
+        let source = FrameSource(layout: layout, descriptor: image, skipsZeroFrames: false, counters: counters)
+        try run(layout, source: source, sink: NullSink(counters: counters), threads: threads)
+    }
+
+    public static func restore(_ layout: ImageLayout, image: FileDescriptor, to destination: RestoreDestination,
+                               threads: Int, counters: TransferCounters) throws {
+        switch destination {
+        case .positional(let descriptor, let zeros, let extendsFile, let firstChunkLast):
+            let source = FrameSource(layout: layout, descriptor: image, skipsZeroFrames: zeros != .write, counters: counters)
+            let files = FileSink(descriptor: descriptor, zeros: zeros, extendsFile: extendsFile, syncsAtEnd: true, counters: counters)
+            let sink: ChunkSink = firstChunkLast ? try FirstChunkLastSink(files, chunkSize: layout.metadata.chunkSize) : files
+            try run(layout, source: source, sink: sink, threads: threads)
+        case .stream(let descriptor):
+            let source = FrameSource(layout: layout, descriptor: image, skipsZeroFrames: true, counters: counters)
+            try run(layout, source: source, sink: StreamSink(descriptor: descriptor, counters: counters), threads: threads)
+        }
+    }
+
+    private static func run(_ layout: ImageLayout, source: FrameSource, sink: ChunkSink, threads: Int) throws {
+        let workers = max(1, threads)
+        let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: max(layout.metadata.chunkSize, 4096), alignment: 4096)
+        try Pipeline(pool: pool, source: source, steps: [PipelineStep(FrameDecodingStage(layout: layout), threading: .parallel(workers: workers))],
+                     sink: sink).run()
+    }
+}
+
+/// Holds the chunk at offset 0 back and writes it after every other chunk, at `finish`.
+final class FirstChunkLastSink: ChunkSink {
+    private let inner: FileSink
+    private let held: Chunk
+    private var holding = false
+
+    init(_ inner: FileSink, chunkSize: Int) throws(SystemError) {
+        self.inner = inner
+        guard let buffer = AlignedBuffer(capacity: max(chunkSize, 4096), alignment: 4096) else {
+            throw SystemError("allocating the first chunk's buffer", code: .noMemory)
+        }
+        held = Chunk(buffer: buffer)
+    }
+
+    var acceptsChunksOutOfOrder: Bool { true }
+
+    func consume(_ chunk: Chunk) throws {
+        guard chunk.offset == 0 else { return try inner.consume(chunk) }
+        held.reset()
+        if chunk.kind == .hole {
+            held.markHole(at: 0, length: chunk.length)
+        } else {
+            held.base.copyMemory(from: chunk.base, byteCount: chunk.count)
+            held.count = chunk.count
+            if chunk.kind == .zero { held.markZero() }
+        }
+        holding = true
+    }
+
+    func finish(inputError: (any Error)?) throws {
+        if let inputError { throw inputError }
+        // Everything else reaches the disk before the chunk that makes the target look whole.
+        try inner.syncNow()
+        if holding { try inner.consume(held) }
+        try inner.finish(inputError: nil)
+    }
+}

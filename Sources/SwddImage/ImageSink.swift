@@ -1,0 +1,67 @@
+import SwddEngine
+import SwddSystem
+
+/// The sink of `swdd image`: the header frame, then each chunk's frame in sequence, then the
+/// metadata (block map, block digests) and the seek table. Everything goes out with `write`
+/// in order, so the same sink serves a file and a pipe.
+final class ImageSink: ChunkSink {
+    private let output: ImageOutput
+    private var metadata: ImageMetadata
+    private let header: ImageHeader
+    private var table = SeekTable()
+    private let counters: TransferCounters?
+    private(set) var bytesStored: Int64 = 0
+    private var headerWritten = false
+
+    init(output: ImageOutput, header: ImageHeader, metadata: ImageMetadata, counters: TransferCounters?) {
+        self.output = output
+        self.header = header
+        self.metadata = metadata
+        self.counters = counters
+    }
+
+    /// The metadata as written at the end (sizes and block map filled in).
+    var finalMetadata: ImageMetadata { metadata }
+
+    func writeHeader() throws {
+        guard !headerWritten else { return }
+        let bytes = header.encoded()
+        try write(bytes)
+        table.entries.append(.init(compressedSize: UInt32(bytes.count), decompressedSize: 0))
+        headerWritten = true
+    }
+
+    func consume(_ chunk: Chunk) throws {
+        try writeHeader()
+        guard let frame = chunk.attachments[EncodedFrame.self] else { return }
+        try frame.withBytes { bytes in try write(bytes) }
+        table.entries.append(.init(compressedSize: UInt32(frame.count), decompressedSize: UInt32(chunk.length)))
+        metadata.blockStates += frame.states
+        metadata.blockDigests += frame.digests
+        metadata.sourceSize += Int64(chunk.length)
+        counters?.addWritten(chunk.length)
+        counters?.addChunk()
+    }
+
+    func finish(inputError: (any Error)?) throws {
+        if let inputError { throw inputError }
+        try writeHeader()
+        let meta = metadata.encoded()
+        try write(meta)
+        table.entries.append(.init(compressedSize: UInt32(meta.count), decompressedSize: 0))
+        try write(table.encoded())
+    }
+
+    private func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        do {
+            try output.descriptor.writeAll(bytes)
+        } catch {
+            throw error.error
+        }
+        bytesStored += Int64(bytes.count)
+    }
+}

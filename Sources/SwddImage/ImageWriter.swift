@@ -1,0 +1,84 @@
+import SwddEngine
+import SwddSystem
+
+/// How an image is made.
+public struct ImageOptions: Sendable {
+    /// zstd level (negative levels are zstd's fast ones).
+    public var level: Int32 = 1
+    /// Frames of raw blocks, no compressor.
+    public var store = false
+    /// Bytes per frame: 1–4 MiB, a multiple of `blockSize`.
+    public var chunkSize = 1 << 20
+    /// Bytes per hashed block of the block map.
+    public var blockSize = 1 << 20
+    /// Compression workers.
+    public var threads = ProcessorCount.online
+    public var hash: BlockHashAlgorithm = .xxh3_128
+
+    public init() {}
+}
+
+/// What to image.
+public enum ImageInput {
+    /// A regular file or block device of `size` bytes, read at offsets; holes are looked for
+    /// in regular files.
+    case positional(FileDescriptor, size: Int64, isRegularFile: Bool)
+    /// A stream (standard input), read to its end.
+    case stream(FileDescriptor)
+}
+
+/// What an image run did, for the final line and `--json`.
+public struct ImageSummary: Sendable {
+    public var sourceSize: Int64
+    public var bytesRead: Int64
+    public var bytesStored: Int64
+    public var frames: Int
+    public var dataBlocks: Int
+    public var zeroBlocks: Int
+    public var imageID: String
+    public var elapsedNanoseconds: UInt64
+}
+
+/// `swdd image` as a plan on the engine: a source (extents or a stream), the parallel encoding
+/// stage, and the image sink; the image becomes visible only when complete (`ImageOutput`).
+public enum ImageWriter {
+    public static func write(_ input: ImageInput, to output: ImageOutput, options: ImageOptions, identity: SourceIdentity,
+                             sectorSize: Int, counters: TransferCounters) throws -> ImageSummary {
+        let start = MonotonicClock.now()
+        let source: ChunkSource
+        var announced: Int64 = 0
+        switch input {
+        case .positional(let descriptor, let size, let isRegularFile):
+            announced = size
+            source = ExtentSource(descriptor: descriptor, range: 0..<size, seeksHoles: isRegularFile, detectsZeros: true,
+                                  counters: counters)
+        case .stream(let descriptor):
+            source = StreamSource(descriptor: descriptor, detectsZeros: true, handsOverEarly: false, counters: counters)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let id = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let header = ImageHeader(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
+                                 sectorSize: sectorSize, announcedSourceSize: announced, imageID: id)
+        let metadata = ImageMetadata(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
+                                     sectorSize: sectorSize, sourceSize: 0, imageID: id, created: WallClock.secondsSinceEpoch(),
+                                     source: identity)
+        let sink = ImageSink(output: output, header: header, metadata: metadata, counters: counters)
+        let stage = FrameEncodingStage(codec: options.store ? nil : ZstdCodec(level: options.level), hash: options.hash,
+                                       chunkSize: options.chunkSize, blockSize: options.blockSize)
+        let workers = max(1, options.threads)
+        // Each worker holds a chunk, the reader one, the sink one, and one waits in each queue.
+        let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: options.chunkSize, alignment: 4096)
+        try Pipeline(pool: pool, source: source, steps: [PipelineStep(stage, threading: .parallel(workers: workers))], sink: sink).run()
+        let final = sink.finalMetadata
+        return ImageSummary(sourceSize: final.sourceSize, bytesRead: counters.bytesRead, bytesStored: sink.bytesStored,
+                            frames: final.blockStates.isEmpty ? 0 : (Int(final.sourceSize) + options.chunkSize - 1) / options.chunkSize,
+                            dataBlocks: final.blockStates.filter { $0 == .data }.count,
+                            zeroBlocks: final.blockStates.filter { $0 == .zero }.count,
+                            imageID: hex(id), elapsedNanoseconds: MonotonicClock.now() - start)
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+    }
+}
