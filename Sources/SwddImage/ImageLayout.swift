@@ -31,6 +31,10 @@ public struct ImageLayout: Sendable {
         do {
             frameCount = try SeekTable.frameCount(footer: footer)
         } catch {
+            // swdd's header but no table: an image cut short, or one still being written.
+            if let start = try? read(descriptor, at: 0, count: 4), start == [0x5B, 0x2A, 0x4D, 0x18] {
+                throw ImageFormatError.damaged(offset: fileSize, "the seek table is missing: the image was cut short or is still being written")
+            }
             throw ImageFormatError.notAnImage("no zstd seek table at its end")
         }
         let tableSize = Int64(SeekTable.size(frames: frameCount))

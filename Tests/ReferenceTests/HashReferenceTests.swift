@@ -10,16 +10,6 @@ import Testing
 import Glibc
 #endif
 
-struct HashCase: Sendable, CustomTestStringConvertible {
-    var name: String
-    /// Shell with `swdd` on PATH and `in` (5 MB of random bytes) and `text` (lines) present;
-    /// prints pairs "<swdd's digest> <the reference tool's digest>", one pair per line (split at
-    /// a `|` when the line has one, else at the first space).
-    var script: String
-    var needsLoop = false
-    var testDescription: String { name }
-}
-
 @Suite("swdd hash=: digests equal sha*sum of the output", .serialized)
 struct HashReferenceTests {
     /// `got ALG FILE`: the digest swdd wrote for ALG (SHA256, MD5, …) in FILE (its stderr or log).
@@ -31,12 +21,12 @@ struct HashReferenceTests {
 
         """#
 
-    static let cases: [HashCase] = [
-        HashCase(name: "file to file, bs=1M (the kernel copy path without hash=)", script: """
+    static let cases: [ScriptCase] = [
+        ScriptCase(name: "file to file, bs=1M (the kernel copy path without hash=)", script: """
             swdd if=in of=out bs=1M hash=sha256 2> err
             echo "$(got SHA256 err) $(sha256sum < out | cut -d' ' -f1)"
             """),
-        HashCase(name: "default bs, four algorithms in the order named, and the log", script: """
+        ScriptCase(name: "default bs, four algorithms in the order named, and the log", script: """
             swdd if=in of=out hash=md5,sha512 hash=sha1,sha256,md5 hashlog=log 2> err
             for a in MD5:md5sum SHA512:sha512sum SHA1:sha1sum SHA256:sha256sum; do
                 echo "$(got ${a%%:*} err) $(${a#*:} < out | cut -d' ' -f1)"
@@ -44,47 +34,47 @@ struct HashReferenceTests {
             done
             echo "$(sed -n 's/^\\([A-Z0-9]*\\) (.*/\\1/p' err | tr '\\n' ,) MD5,SHA512,SHA1,SHA256,"
             """),
-        HashCase(name: "file to pipe (the splice path without hash=)", script: """
+        ScriptCase(name: "file to pipe (the splice path without hash=)", script: """
             swdd if=in bs=64K hash=sha256 2> err | sha256sum | cut -d' ' -f1 > piped
             echo "$(got SHA256 err) $(cat piped)"
             """),
-        HashCase(name: "pipe to file, short reads", script: """
+        ScriptCase(name: "pipe to file, short reads", script: """
             cat in | swdd of=out bs=4096 hash=sha1 2> err
             echo "$(got SHA1 err) $(sha1sum < out | cut -d' ' -f1)"
             """),
-        HashCase(name: "conv=ucase: the translated bytes are hashed", script: """
+        ScriptCase(name: "conv=ucase: the translated bytes are hashed", script: """
             swdd if=text of=out conv=ucase hash=sha256 2> err
             echo "$(got SHA256 err) $(sha256sum < out | cut -d' ' -f1)"
             echo "$(sha256sum < text | cut -d' ' -f1 | grep -c "$(got SHA256 err)") 0"
             """),
-        HashCase(name: "conv=swab and conv=unblock: the converter's output is hashed", script: """
+        ScriptCase(name: "conv=swab and conv=unblock: the converter's output is hashed", script: """
             swdd if=in of=out conv=swab hash=md5 2> err
             echo "$(got MD5 err) $(md5sum < out | cut -d' ' -f1)"
             swdd if=text of=out2 cbs=7 conv=unblock hash=sha256 2> err2
             echo "$(got SHA256 err2) $(sha256sum < out2 | cut -d' ' -f1)"
             """),
-        HashCase(name: "conv=sparse over holes: seeked-over zeros are data", script: """
+        ScriptCase(name: "conv=sparse over holes: seeked-over zeros are data", script: """
             head -c 100000 in > sparse && truncate -s 9M sparse && head -c 7 in >> sparse
             swdd if=sparse of=out bs=64K conv=sparse hash=sha256 2> err
             echo "$(got SHA256 err) $(sha256sum < out | cut -d' ' -f1)"
             """),
-        HashCase(name: "status=none prints no digest, hashlog still written", script: """
+        ScriptCase(name: "status=none prints no digest, hashlog still written", script: """
             swdd if=in of=out status=none hash=sha256 hashlog=log 2> err
             echo "$(wc -c < err | tr -d ' ') 0"
             echo "$(got SHA256 log) $(sha256sum < out | cut -d' ' -f1)"
             """),
-        HashCase(name: "summary first, then the digest line", script: """
+        ScriptCase(name: "summary first, then the digest line", script: """
             swdd if=in of=out bs=1M hash=md5 2> err
             echo "$(sed -n 1p err | grep -c 'records in') 1"
             echo "$(sed -n 4p err | grep -c '^MD5 (out) = ') 1"
             """),
-        HashCase(name: "errors: unknown algorithm, unwritable hash log", script: """
+        ScriptCase(name: "errors: unknown algorithm, unwritable hash log", script: """
             swdd if=in of=out hash=sha3 2> err; echo "$? 1"
             echo "$(head -1 err)|swdd: invalid hash algorithm: 'sha3'"
             swdd if=in of=out hash=md5 hashlog=/proc/no/log 2> err; echo "$? 1"
             echo "$(grep -c "^swdd: failed to write hash log '/proc/no/log': No such file or directory$" err) 1"
             """),
-        HashCase(name: "loop device in and out, direct I/O", script: """
+        ScriptCase(name: "loop device in and out, direct I/O", script: """
             truncate -s 8M disk && loop=$(losetup -f --show disk) || exit 98
             swdd if=in of="$loop" bs=1M oflag=direct hash=sha256 2> err; echo "$? 0"
             echo "$(got SHA256 err) $(head -c 5000000 "$loop" | sha256sum | cut -d' ' -f1)"
@@ -95,18 +85,7 @@ struct HashReferenceTests {
     ]
 
     @Test("the printed digest equals the reference tool's", arguments: cases)
-    func digestEqualsReference(_ c: HashCase) throws {
-        try BenchCommandTests.skipUnderGNU()
-        if c.needsLoop { try BenchCommandTests.skipWithoutLoop() }
-        let (dir, bin) = try TargetSafetyReferenceTests.makeDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let result = DDReference.shell(Self.prelude + c.script, in: dir, path: bin)
-        #expect(result.status == 0, "script failed: \(result.stderr)")
-        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
-        #expect(!lines.isEmpty)
-        for line in lines {
-            let words = line.split(separator: line.contains("|") ? "|" : " ", maxSplits: 1).map(String.init)
-            #expect(words.count == 2 && !words[0].isEmpty && words[0] == words[1], "\(c.name): \(line)")
-        }
+    func digestEqualsReference(_ c: ScriptCase) throws {
+        try c.run(prelude: Self.prelude)
     }
 }

@@ -1,0 +1,161 @@
+// swdd image / restore / verify against independent tools: `zstd -d` must give the source back
+// byte for byte, pyzstd's SeekableZstdFile (an independent reader of the seekable format) must
+// read it at random offsets, `cmp` and `sha256sum` judge every round trip, `fdisk -l` the
+// restored partition tables; damaged, truncated and foreign files are refused before a target
+// is touched; a killed run leaves only DEST.partial.
+
+import Foundation
+import Testing
+
+@Suite("swdd image, restore, verify", .serialized)
+struct ImageReferenceTests {
+    /// `disk`: 12 MiB + 7 bytes of random data, text, written zeros and a hole; `sum FILE` its SHA-256.
+    static let prelude = #"""
+        sum() { sha256sum < "$1" | cut -d' ' -f1; }
+        blocks() { stat -c %b "$1"; }
+        head -c 3000000 "$REF_POOL" > disk
+        head -c 2000000 /dev/zero >> disk
+        for i in $(seq 1 60000); do printf 'line %d of some text\n' "$i"; done | head -c 1500000 >> disk
+        truncate -s 12M disk && head -c 7 "$REF_POOL" >> disk
+
+        """#
+
+    static let cases: [ScriptCase] = [
+        ScriptCase(name: "zstd -d gives the source back; zstd -l sees the frames and swdd's skippable frames", script: """
+            swdd image disk disk.img.zst 2> err || exit 1
+            echo "$(zstd -dc disk.img.zst | sha256sum | cut -d' ' -f1) $(sum disk)"
+            echo "$(zstd -l disk.img.zst | awk 'NR==2 {print $2}') 3"
+            echo "$(ls disk.img.zst.partial 2>/dev/null | wc -l) 0"
+            echo "$(grep -c "^swdd: imaged 'disk' (12 MiB) into 'disk.img.zst'" err) 1"
+            """),
+        ScriptCase(name: "an independent seekable-format reader reads it at random offsets", script: #"""
+            swdd image disk disk.img.zst --chunk 2M --quiet || exit 1
+            python3 - <<'PY'
+            import random
+            from pyzstd import SeekableZstdFile
+            data = open('disk', 'rb').read()
+            f = SeekableZstdFile('disk.img.zst', 'r')
+            bad = 0
+            for _ in range(300):
+                o = random.randrange(len(data)); n = random.randrange(1, 3000000)
+                f.seek(o)
+                bad += f.read(n) != data[o:o + n]
+            print(bad, 0)
+            print(f.seek(0, 2), len(data))
+            PY
+            """#, requires: ("python3 -c 'import pyzstd'", "pyzstd is not installed (scripts/setup installs it)")),
+        ScriptCase(name: "restore to a new file: same bytes, holes stay holes, no partial left", script: """
+            swdd image disk i.zst --quiet && swdd restore i.zst out --quiet || exit 1
+            echo "$(sum out) $(sum disk)"
+            echo "$(stat -c %s out) $(stat -c %s disk)"
+            echo "$([ "$(blocks out)" -lt "$(blocks disk)" ] && echo fewer) fewer"
+            echo "$(ls out.partial 2>/dev/null | wc -l) 0"
+            """),
+        ScriptCase(name: "standard input to standard output, both ways", script: """
+            cat disk | swdd image - - 2>/dev/null > s.zst || exit 1
+            echo "$(zstd -dc s.zst | sha256sum | cut -d' ' -f1) $(sum disk)"
+            swdd restore s.zst - 2>/dev/null | sha256sum | cut -d' ' -f1 > got
+            echo "$(cat got) $(sum disk)"
+            """),
+        ScriptCase(name: "--store, --level 3, --chunk 4M, --hash sha256 all round-trip", script: """
+            for opts in "--store" "--level 3" "--chunk 4M" "--hash sha256" "--threads 1"; do
+                swdd image disk i.zst --overwrite --quiet $opts || exit 1
+                echo "$(zstd -dc i.zst | sha256sum | cut -d' ' -f1)|$(sum disk)"
+                swdd verify i.zst --quiet; echo "$opts verify $?|$opts verify 0"
+            done
+            # Stored: the six 1 MiB chunks that hold data as they are, the zero ones as tiny frames.
+            swdd image disk st.zst --store --quiet && swdd image disk z.zst --quiet
+            echo "$([ "$(stat -c %s st.zst)" -gt 6291456 ] && [ "$(stat -c %s st.zst)" -lt 6300000 ] && echo raw) raw"
+            echo "$([ "$(stat -c %s z.zst)" -lt 3400000 ] && echo compressed) compressed"
+            """),
+        ScriptCase(name: "an existing file: refused without --overwrite; with it, old data under zero blocks is punched", script: """
+            swdd image disk i.zst --quiet || exit 1
+            head -c 13000000 "$REF_POOL" > old && cp old keep
+            swdd restore i.zst old 2> err; echo "$? 1"
+            echo "$(cat err)|swdd: 'old' exists (use --overwrite to replace it)"
+            echo "$(sum old) $(sum keep)"
+            swdd restore i.zst old --overwrite --quiet || exit 1
+            echo "$(sum old) $(sum disk)"
+            echo "$(stat -c %s old) $(stat -c %s disk)"
+            echo "$([ "$(blocks old)" -lt "$(blocks keep)" ] && echo punched) punched"
+            """),
+        ScriptCase(name: "a damaged byte, a truncated image and a foreign file are refused before the target is touched", script: """
+            swdd image disk i.zst --quiet || exit 1
+            cp i.zst bad.zst && printf '\\377' | dd of=bad.zst bs=1 seek=300000 conv=notrunc 2>/dev/null
+            head -c 20000 "$REF_POOL" > target && cp target keep
+            swdd restore bad.zst target --overwrite 2> err; echo "$? 4"
+            echo "$(sum target) $(sum keep)"
+            echo "$(grep -c "failed the check before writing; 'target' was not touched: damaged at byte" err) 1"
+            swdd verify bad.zst 2>/dev/null; echo "verify damaged $?|verify damaged 4"
+            head -c 2000000 i.zst > cut.zst
+            swdd restore cut.zst target --overwrite 2> err; echo "$? 4"
+            echo "$(grep -c 'the seek table is missing' err) 1"
+            swdd restore disk target --overwrite 2> err; echo "$? 1"
+            echo "$(cat err)|swdd: cannot restore 'disk': not a swdd image: no zstd seek table at its end"
+            zstd -q disk -o plain.zst && swdd verify plain.zst 2>/dev/null; echo "plain zstd $?|plain zstd 1"
+            echo "$(sum target) $(sum keep)"
+            swdd restore bad.zst new 2>/dev/null; echo "$? 4"
+            echo "$(ls new new.partial 2>/dev/null | wc -l) 0"
+            """),
+        ScriptCase(name: "refusals: a block device as DEST of image, an existing DEST, a terminal", script: """
+            swdd image disk i.zst --quiet || exit 1
+            swdd image disk i.zst 2> err; echo "$? 1"
+            echo "$(cat err)|swdd: 'i.zst' exists (use --overwrite to replace it)"
+            swdd image disk /dev/loop-control 2> err; echo "exit $?|exit 1"
+            swdd image disk disk.zst --chunk 5M 2> err; echo "$? 2"
+            echo "$(cat err)|swdd: invalid chunk size '5M': expected 1M, 2M, 3M or 4M"
+            swdd image disk /dev/swdd-typo.img 2> err; echo "$? 1"
+            echo "$(cat err)|swdd: refusing to create '/dev/swdd-typo.img' in /dev, which holds devices (use --force to create it anyway)"
+            """),
+        ScriptCase(name: "a killed image leaves only DEST.partial, never a complete-looking image", script: """
+            head -c 300000000 /dev/urandom > big
+            swdd image big big.zst --quiet & p=$!
+            sleep 0.4; kill -TERM $p; wait $p; echo "killed $?|killed 143"
+            echo "$(ls big.zst 2>/dev/null | wc -l) 0"
+            swdd image big big.zst --quiet & p=$!
+            sleep 0.4; kill -KILL $p; wait $p
+            echo "$(ls big.zst 2>/dev/null | wc -l) 0"
+            echo "$(ls big.zst.partial | wc -l) 1"
+            swdd verify big.zst.partial 2>/dev/null; echo "partial $?|partial 4"
+            """),
+        ScriptCase(name: "--json summary", script: """
+            swdd image disk i.zst --json > j || exit 1
+            python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"
+            swdd verify i.zst --json > v
+            python3 -c "import json; d = json.load(open('v')); print(d['intact'], True); print(d['blocks'], 13)"
+            """),
+        ScriptCase(name: "loop devices with gpt and dos tables: restore, fdisk -l, sector-size and size refusals", script: """
+            for table in gpt dos; do
+                truncate -s 64M src.raw blank.raw && printf 'label: %s\\n,20M,L\\n,,L\\n' $table | sfdisk -q src.raw || exit 97
+                dd if="$REF_POOL" of=src.raw bs=1M seek=30 count=3 conv=notrunc status=none
+                a=$(losetup -f --show src.raw) || exit 98
+                b=$(losetup -f --show blank.raw) || { losetup -d $a; exit 98; }
+                swdd image $a $table.zst --quiet; echo "image $table $?|image $table 0"
+                head -c 4096 /dev/urandom | dd of=$b conv=notrunc status=none
+                swdd restore $table.zst $b --quiet; echo "restore $table $?|restore $table 0"
+                echo "$(cmp $a $b && echo same)|same"
+                echo "$(fdisk -l $b | tail -2 | awk '{print $2, $3}' | tr '\\n' ' ')|$(fdisk -l $a | tail -2 | awk '{print $2, $3}' | tr '\\n' ' ')"
+                losetup -d $a $b
+                c=$(losetup -f --show --sector-size 4096 blank.raw) || exit 98
+                swdd restore $table.zst $c 2> err; echo "4096 $table $?|4096 $table 1"
+                echo "$(grep -c "its logical sectors are 4096 bytes, the image's 512" err) 1"
+                losetup -d $c
+                truncate -s 32M small.raw && d=$(losetup -f --show small.raw) || exit 98
+                swdd restore $table.zst $d 2> err; echo "small $table $?|small $table 1"
+                losetup -d $d
+            done
+            """, needsLoop: true),
+        ScriptCase(name: "a 4096-byte-sector device round-trips onto another", script: """
+            truncate -s 16M a.raw b.raw && dd if="$REF_POOL" of=a.raw bs=1M count=5 seek=2 conv=notrunc status=none
+            a=$(losetup -f --show --sector-size 4096 a.raw) && b=$(losetup -f --show --sector-size 4096 b.raw) || exit 98
+            swdd image $a i.zst --quiet && swdd restore i.zst $b --quiet; echo "$? 0"
+            echo "$(cmp $a $b && echo same)|same"
+            losetup -d $a $b
+            """, needsLoop: true),
+    ]
+
+    @Test("matches the reference tools", arguments: cases)
+    func matchesReferenceTools(_ c: ScriptCase) throws {
+        try c.run(prelude: Self.prelude)
+    }
+}

@@ -1,0 +1,36 @@
+// A case of swdd's own features (no GNU counterpart to run beside it): a shell script, with
+// `swdd` on PATH, that prints pairs "<what swdd did> <what the reference tool says>", one pair
+// per line; every pair must agree. The reference side is a real tool wherever one exists
+// (sha256sum, zstd -d, pyzstd, fdisk, cmp).
+
+import Foundation
+import Testing
+
+struct ScriptCase: Sendable, CustomTestStringConvertible {
+    var name: String
+    /// Prints pairs, split at a `|` when the line has one, else at the first space.
+    var script: String
+    var needsLoop = false
+    /// A command that must succeed for the case to run (`python3 -c 'import pyzstd'`), and why.
+    var requires: (command: String, reason: String)? = nil
+    var testDescription: String { name }
+
+    func run(prelude: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try BenchCommandTests.skipUnderGNU()
+        if needsLoop { try BenchCommandTests.skipWithoutLoop() }
+        let (dir, bin) = try TargetSafetyReferenceTests.makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        if let requires, DDReference.shell(requires.command, in: dir).status != 0 {
+            print("SKIP \(name): \(requires.reason)")
+            try Test.cancel(Comment(rawValue: requires.reason))
+        }
+        let result = DDReference.shell(prelude + script, in: dir, path: bin, timeout: 120)
+        #expect(result.status == 0, "script failed (\(result.status)): \(result.stderr)", sourceLocation: sourceLocation)
+        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
+        #expect(!lines.isEmpty, "the script printed nothing: \(result.stderr)", sourceLocation: sourceLocation)
+        for line in lines {
+            let words = line.split(separator: line.contains("|") ? "|" : " ", maxSplits: 1).map(String.init)
+            #expect(words.count == 2 && !words[0].isEmpty && words[0] == words[1], "\(name): \(line)", sourceLocation: sourceLocation)
+        }
+    }
+}
