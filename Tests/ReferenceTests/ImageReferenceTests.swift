@@ -108,12 +108,15 @@ struct ImageReferenceTests {
             echo "$(cat err)|swdd: refusing to create '/dev/swdd-typo.img' in /dev, which holds devices (use --force to create it anyway)"
             """),
         ScriptCase(name: "a killed image leaves only DEST.partial, never a complete-looking image", script: """
-            head -c 300000000 /dev/urandom > big
-            swdd image big big.zst --quiet & p=$!
-            sleep 0.4; kill -TERM $p; wait $p; echo "killed $?|killed 143"
-            echo "$(ls big.zst 2>/dev/null | wc -l) 0"
-            swdd image big big.zst --quiet & p=$!
-            sleep 0.4; kill -KILL $p; wait $p
+            head -c 200000000 /dev/urandom > big
+            # Kill once the image is being written (the .partial exists), however slow start-up is.
+            started() { for _ in $(seq 1 400); do [ -s big.zst.partial ] && return 0; sleep 0.025; done; return 1; }
+            swdd image big big.zst --quiet --threads 1 & p=$!
+            started; echo "started $?|started 0"
+            kill -TERM $p; wait $p; echo "killed $?|killed 143"
+            echo "$(ls big.zst big.zst.partial 2>/dev/null | wc -l) 0"
+            swdd image big big.zst --quiet --threads 1 & p=$!
+            started; kill -KILL $p; wait $p
             echo "$(ls big.zst 2>/dev/null | wc -l) 0"
             echo "$(ls big.zst.partial | wc -l) 1"
             swdd verify big.zst.partial 2>/dev/null; echo "partial $?|partial 4"
