@@ -18,6 +18,8 @@ public final class FileSink: ChunkSink {
     /// Zeros to write from when a hole must be written and its chunk holds no bytes.
     private var zeroBuffer: AlignedBuffer?
     private var deviceZeroOutWorks = true
+    /// Zero chunks not yet punched or zeroed, gathered while they arrive back to back.
+    private var pendingZeros: Range<Int64>?
 
     public var acceptsChunksOutOfOrder: Bool { true }
 
@@ -61,14 +63,36 @@ public final class FileSink: ChunkSink {
         switch zeros {
         case .skip:
             counters?.addSkipped(length)
-        case .punchHoles:
-            try descriptor.punchHole(offset: offset, length: Int64(length))
-            counters?.addSkipped(length)
-        case .zeroOutDevice:
+        case .punchHoles, .zeroOutDevice:
+            // Adjacent zero chunks become one call: each BLKZEROOUT or punch is a synchronous
+            // round trip (a loop device's costs a journal transaction on its backing file).
+            if let pending = pendingZeros, pending.upperBound == offset {
+                pendingZeros = pending.lowerBound..<(offset + Int64(length))
+            } else {
+                try flushPendingZeros()
+                pendingZeros = offset..<(offset + Int64(length))
+            }
+        case .write:
+            if chunk.count == chunk.length {
+                try write(chunk.bytes, at: offset)
+            } else {
+                try writeZeroBytes(at: offset, length: length)
+            }
+        }
+    }
+
+    /// Punches or zeroes the zero range gathered so far.
+    private func flushPendingZeros() throws(SystemError) {
+        guard let range = pendingZeros else { return }
+        pendingZeros = nil
+        let length = range.upperBound - range.lowerBound
+        if zeros == .punchHoles {
+            try descriptor.punchHole(offset: range.lowerBound, length: length)
+        } else {
             if deviceZeroOutWorks {
                 do {
-                    try descriptor.zeroOut(offset: UInt64(offset), length: UInt64(length))
-                    counters?.addSkipped(length)
+                    try descriptor.zeroOut(offset: UInt64(range.lowerBound), length: UInt64(length))
+                    counters?.addSkipped(Int(length))
                     return
                 } catch {
                     // Not every device or kernel has it (EOPNOTSUPP, ENOTTY): write the zeros.
@@ -76,36 +100,35 @@ public final class FileSink: ChunkSink {
                     deviceZeroOutWorks = false
                 }
             }
-            try writeZeroBytes(chunk, at: offset)
-        case .write:
-            try writeZeroBytes(chunk, at: offset)
-        }
-    }
-
-    /// Writes a zero chunk's bytes: its own buffer when it holds them, else a zero buffer as
-    /// many times as the hole needs (a hole may be longer than any buffer).
-    private func writeZeroBytes(_ chunk: Chunk, at offset: Int64) throws(SystemError) {
-        if chunk.count == chunk.length {
-            try write(chunk.bytes, at: offset)
+            try writeZeroBytes(at: range.lowerBound, length: Int(length))
             return
         }
+        counters?.addSkipped(Int(length))
+    }
+
+    /// Writes `length` zeros from a zero buffer, as many times as it takes.
+    private func writeZeroBytes(at offset: Int64, length: Int) throws(SystemError) {
         if zeroBuffer == nil {
-            zeroBuffer = AlignedBuffer(capacity: max(chunk.capacity, 4096), alignment: 4096)
+            zeroBuffer = AlignedBuffer(capacity: 1 << 20, alignment: 4096)
             zeroBuffer?.bytes.initializeMemory(as: UInt8.self, repeating: 0)
         }
         guard let zeroBuffer else { throw SystemError("write", path: descriptor.path, code: .noMemory) }
         var done = 0
-        while done < chunk.length {
-            let n = min(zeroBuffer.capacity, chunk.length - done)
+        while done < length {
+            let n = min(zeroBuffer.capacity, length - done)
             try write(UnsafeRawBufferPointer(zeroBuffer.slice(0, n)), at: offset + Int64(done))
             done += n
         }
     }
 
     /// `fdatasync` now: what was written so far is on the disk.
-    public func syncNow() throws(SystemError) { try descriptor.syncData() }
+    public func syncNow() throws(SystemError) {
+        try flushPendingZeros()
+        try descriptor.syncData()
+    }
 
     public func finish(inputError: (any Error)?) throws {
+        try flushPendingZeros()
         if extendsFile, (try descriptor.status()).size < furthestEnd {
             try descriptor.truncate(to: furthestEnd)
         }
