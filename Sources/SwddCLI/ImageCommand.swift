@@ -44,7 +44,10 @@ struct ImageCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Block digest: xxh3-128 or sha256.", valueName: "algorithm"))
     var hash = BlockHashAlgorithm.xxh3_128.name
 
-    @Flag(help: "Replace DEST if it exists.")
+    @Flag(help: "Also write a bmap 2.0 file (SHA-256) for bmaptool: DEST without .zst, plus .bmap.")
+    var bmap = false
+
+    @Flag(help: "Replace DEST (and its bmap) if it exists.")
     var overwrite = false
 
     @Flag(help: "Allow creating a new file directly in /dev.")
@@ -75,6 +78,14 @@ struct ImageCommand: ParsableCommand {
             support.complain("invalid thread count \(threads)")
             throw ExitCode(2)
         }
+        if bmap && destination == "-" {
+            support.complain("--bmap needs an image file to write the bmap beside")
+            throw ExitCode(2)
+        }
+        if bmap && !overwrite && FileSystemPath.exists(BmapFile.path(forImage: destination)) {
+            support.complain("'\(BmapFile.path(forImage: destination))' exists (use --overwrite to replace it)")
+            throw ExitCode(1)
+        }
         if json && destination == "-" {
             support.complain("--json needs standard output, which the image is written to")
             throw ExitCode(2)
@@ -83,6 +94,7 @@ struct ImageCommand: ParsableCommand {
         options.store = store
         options.chunkSize = chunkSize
         options.hash = algorithm
+        options.bmap = bmap
         options.threads = threads ?? ProcessorCount.online
 
         let input: ImageInput
@@ -127,6 +139,7 @@ struct ImageCommand: ParsableCommand {
         do {
             summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize, counters: counters)
             try output.commit()
+            if let map = summary.bmap { try Self.writeBmap(map, forImage: destination) }
         } catch {
             progress?.stop()
             line.finish()
@@ -190,6 +203,23 @@ struct ImageCommand: ParsableCommand {
             throw Refusal(message: "refusing to create '\(destination)' in /dev, which holds devices (use --force to create it anyway)")
         }
         return try ImageOutput.file(destination)
+    }
+
+    /// The bmap beside the image, as `NAME.partial` renamed when written.
+    static func writeBmap(_ map: BmapFile, forImage image: String) throws {
+        let path = BmapFile.path(forImage: image)
+        let partial = path + ".partial"
+        let file = try FileDescriptor.open(partial, flags: [.writeOnly, .create, .truncate, .closeOnExec], mode: 0o644)
+        do {
+            try file.writeAll(text: map.rendered())
+            try file.syncData()
+            try file.close()
+        } catch {
+            try? file.close()
+            try? FileSystemPath.remove(partial)
+            throw (error as? IncompleteWrite)?.error ?? error
+        }
+        try FileSystemPath.rename(partial, to: path)
     }
 
     /// Whether the source begins with a swdd image header frame.

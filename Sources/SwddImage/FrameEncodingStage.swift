@@ -10,6 +10,8 @@ struct EncodedFrame: Sendable {
     var count: Int
     var states: [BlockState]
     var digests: [UInt8]
+    /// With `--bmap`: the chunk's mapped 4 KiB ranges and their SHA-256.
+    var bmapRanges: [BmapFile.Range] = []
 
     func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         if let buffer { return try body(UnsafeRawBufferPointer(start: buffer.base, count: count)) }
@@ -46,10 +48,12 @@ final class FrameEncodingStage: ChunkStage {
     private let zeroFrames = ZeroFrames()
     private let zeroDigests: ZeroDigests
     private let frameBuffers: FrameBuffers
+    private let mapsForBmap: Bool
 
-    /// `codec` nil stores frames uncompressed.
-    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int) {
+    /// `codec` nil stores frames uncompressed; `bmap` also computes the bmap's ranges.
+    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false) {
         self.codec = codec
+        self.mapsForBmap = bmap
         self.hash = hash
         self.blockSize = blockSize
         zeroDigests = ZeroDigests(hash)
@@ -88,6 +92,7 @@ final class FrameEncodingStage: ChunkStage {
         if codec == nil || count >= HandBuiltFrame.storedFrameSize(length: chunk.count) {
             count = HandBuiltFrame.writeStoredFrame(chunk.bytes, to: buffer.base)
         }
-        chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: buffer, count: count, states: states, digests: digests)
+        let ranges = mapsForBmap ? BmapFile.ranges(of: chunk.bytes, at: chunk.offset) : []
+        chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: buffer, count: count, states: states, digests: digests, bmapRanges: ranges)
     }
 }

@@ -11,6 +11,8 @@ final class ImageSink: ChunkSink {
     private var table = SeekTable()
     private let counters: TransferCounters?
     private(set) var bytesStored: Int64 = 0
+    /// The bmap's ranges, in order (only with `--bmap`).
+    private(set) var bmapRanges: [BmapFile.Range] = []
     private var headerWritten = false
 
     init(output: ImageOutput, header: ImageHeader, metadata: ImageMetadata, counters: TransferCounters?) {
@@ -36,6 +38,7 @@ final class ImageSink: ChunkSink {
         guard let frame = chunk.attachments[EncodedFrame.self] else { return }
         try frame.withBytes { bytes in try write(bytes) }
         table.entries.append(.init(compressedSize: UInt32(frame.count), decompressedSize: UInt32(chunk.length)))
+        bmapRanges += frame.bmapRanges
         metadata.blockStates += frame.states
         metadata.blockDigests += frame.digests
         metadata.sourceSize += Int64(chunk.length)

@@ -14,6 +14,8 @@ public struct ImageOptions: Sendable {
     /// Compression workers.
     public var threads = ProcessorCount.online
     public var hash: BlockHashAlgorithm = .xxh3_128
+    /// Also compute a bmap (SHA-256 of every mapped range; see `BmapFile`).
+    public var bmap = false
 
     public init() {}
 }
@@ -37,6 +39,8 @@ public struct ImageSummary: Sendable {
     public var zeroBlocks: Int
     public var imageID: String
     public var elapsedNanoseconds: UInt64
+    /// With `ImageOptions.bmap`: the bmap of the source, to write beside the image.
+    public var bmap: BmapFile?
 }
 
 /// `swdd image` as a plan on the engine: a source (extents or a stream), the parallel encoding
@@ -64,7 +68,7 @@ public enum ImageWriter {
                                      source: identity)
         let sink = ImageSink(output: output, header: header, metadata: metadata, counters: counters)
         let stage = FrameEncodingStage(codec: options.store ? nil : ZstdCodec(level: options.level), hash: options.hash,
-                                       chunkSize: options.chunkSize, blockSize: options.blockSize)
+                                       chunkSize: options.chunkSize, blockSize: options.blockSize, bmap: options.bmap)
         let workers = max(1, options.threads)
         // Each worker holds a chunk, the reader one, the sink one, and one waits in each queue.
         let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: options.chunkSize, alignment: 4096)
@@ -74,7 +78,8 @@ public enum ImageWriter {
                             frames: final.blockStates.isEmpty ? 0 : (Int(final.sourceSize) + options.chunkSize - 1) / options.chunkSize,
                             dataBlocks: final.blockStates.filter { $0 == .data }.count,
                             zeroBlocks: final.blockStates.filter { $0 == .zero }.count,
-                            imageID: hex(id), elapsedNanoseconds: MonotonicClock.now() - start)
+                            imageID: hex(id), elapsedNanoseconds: MonotonicClock.now() - start,
+                            bmap: options.bmap ? BmapFile(imageSize: final.sourceSize, ranges: sink.bmapRanges) : nil)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

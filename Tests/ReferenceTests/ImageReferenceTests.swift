@@ -121,6 +121,24 @@ struct ImageReferenceTests {
             echo "$(ls big.zst.partial | wc -l) 1"
             swdd verify big.zst.partial 2>/dev/null; echo "partial $?|partial 4"
             """),
+        ScriptCase(name: "--bmap: bmaptool copy restores the image with the bmap it finds, checking every range", script: #"""
+            swdd image disk disk.img.zst --bmap --quiet || exit 1
+            echo "$(ls disk.img.bmap disk.img.bmap.partial 2>/dev/null | tr '\n' ' ')|disk.img.bmap "
+            truncate -s "$(stat -c %s disk)" copy
+            bmaptool copy disk.img.zst copy 2> err; echo "bmaptool $?|bmaptool 0"
+            echo "$(sum copy) $(sum disk)"
+            echo "$(grep -c 'discovered bmap file' err) 1"
+            # Mapped: the 4 KiB blocks that hold a non-zero byte, as bmaptool's reader counts them.
+            python3 - <<'PY'
+            import re
+            data = open('disk', 'rb').read()
+            nonzero = sum(1 for i in range(0, len(data), 4096) if data[i:i + 4096].strip(bytes(1)))
+            bmap = open('disk.img.bmap').read()
+            print(re.search(r'<MappedBlocksCount> (\d+) </MappedBlocksCount>', bmap).group(1), nonzero)
+            print(re.search(r'<BlocksCount> (\d+) </BlocksCount>', bmap).group(1), (len(data) + 4095) // 4096)
+            PY
+            swdd image disk disk.img.zst --bmap 2> err; echo "exists $?|exists 1"
+            """#),
         ScriptCase(name: "--json summary", script: """
             swdd image disk i.zst --json > j || exit 1
             python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"
