@@ -31,7 +31,8 @@ enum ImageCommandSupport {
         switch error {
         case let error as ImageFormatError: error.reason
         case let error as SystemError: error.description
-        case let error as SourceEndedEarly: "the source ended at byte \(error.offset), before its size"
+        case let error as SourceEndedEarly: "it ended at byte \(error.offset), before the image's size"
+        case let error as TargetMismatch: "it differs from the image at block \(error.block) (byte \(error.offset))"
         case let error as ChunkPool.AllocationError:
             if case .outOfMemory(let bytes) = error { "out of memory for buffers of \(bytes) bytes" } else { "out of memory" }
         default: "\(error)"
@@ -65,6 +66,32 @@ enum ImageCommandSupport {
         let hundredths = Int((seconds * 100).rounded())
         let rate = seconds > 0 ? Double(bytes) / seconds : 0
         return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s (\(ProgressLine.decimalRate(rate)))"
+    }
+
+    /// Reads `target` back and compares every block with `layout`'s digests, bypassing the page
+    /// cache: `O_DIRECT` on a block device, the file's cached pages dropped first otherwise.
+    static func compare(_ layout: ImageLayout, target: String, threads: Int, counters: TransferCounters) throws {
+        let status = try FileStatus.of(path: target)
+        if status.kind == .blockDevice {
+            let plain = try FileDescriptor.open(target, flags: [.readOnly, .closeOnExec])
+            let geometry = try? BlockDeviceGeometry.of(plain)
+            try? plain.close()
+            let sector = geometry?.logicalSectorSize ?? 512
+            if let geometry, Int64(geometry.size) < layout.metadata.sourceSize {
+                throw SourceEndedEarly(path: target, offset: Int64(geometry.size))
+            }
+            let direct = try FileDescriptor.open(target, flags: [.readOnly, .direct, .closeOnExec])
+            defer { try? direct.close() }
+            try ImageRestorer.compare(layout.metadata, target: direct, isRegularFile: false, readAlignment: sector, threads: threads, counters: counters)
+        } else {
+            if status.kind == .regular && status.size < layout.metadata.sourceSize {
+                throw SourceEndedEarly(path: target, offset: status.size)
+            }
+            let file = try FileDescriptor.open(target, flags: [.readOnly, .closeOnExec])
+            defer { try? file.close() }
+            file.dropCache(offset: 0, length: 0)
+            try ImageRestorer.compare(layout.metadata, target: file, isRegularFile: status.kind == .regular, threads: threads, counters: counters)
+        }
     }
 
     /// Whether `path` would be a new regular file in the devtmpfs `/dev` (a mistyped device name).

@@ -39,6 +39,9 @@ struct RestoreCommand: ParsableCommand {
     @Flag(help: "Write a mounted or busy device, or one whose sector size differs from the image's.")
     var force = false
 
+    @Flag(help: "Afterwards, read the target back (bypassing the page cache) and compare every block with the image's digests.")
+    var verify = false
+
     @Option(help: ArgumentHelp("Decompression threads (default: the cores).", valueName: "N"))
     var threads: Int?
 
@@ -115,9 +118,19 @@ struct RestoreCommand: ParsableCommand {
         }
         progress?.stop()
         line.finish()
+        var checked = ""
+        if verify && target != "-" {
+            do {
+                try support.compare(layout, target: target, threads: workers, counters: TransferCounters())
+                checked = ", read back and checked"
+            } catch {
+                support.complain("'\(target)' was restored but does not read back as the image: \(support.reason(error))")
+                throw ExitCode(support.damaged)
+            }
+        }
         if !quiet {
             support.complain("restored '\(image)' (\(ProgressLine.binarySize(size))) onto '\(target)' in "
-                             + support.timeAndRate(bytes: size, nanoseconds: MonotonicClock.now() - start))
+                             + support.timeAndRate(bytes: size, nanoseconds: MonotonicClock.now() - start) + checked)
         }
     }
 

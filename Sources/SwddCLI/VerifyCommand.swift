@@ -3,15 +3,20 @@ import SwddEngine
 import SwddImage
 import SwddSystem
 
-/// `swdd verify IMAGE`: the image's structure, then every frame decoded and every block checked
-/// against its recorded digest; writes nothing. Exit 0 intact, 4 damaged, 1 unreadable.
+/// `swdd verify IMAGE [TARGET]`: the image's structure, then every frame decoded and every block
+/// checked against its recorded digest; with TARGET, also every block of the target read back
+/// and compared with those digests. Writes nothing. Exit 0 intact (and equal), 4 damaged or
+/// different, 1 unreadable.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check every frame and block digest of an image, writing nothing.")
+        abstract: "Check every frame and block digest of an image, and a target against it, writing nothing.")
 
     @Argument(help: "The image file.")
     var image: String
+
+    @Argument(help: "A file or block device that should hold the image's bytes (read, never written).")
+    var target: String?
 
     @Option(help: ArgumentHelp("Decompression threads (default: the cores).", valueName: "N"))
     var threads: Int?
@@ -39,6 +44,22 @@ struct VerifyCommand: ParsableCommand {
                 line.finish()
             }
             try ImageRestorer.verify(read, image: file, threads: max(1, threads ?? ProcessorCount.online), counters: counters)
+            if let target {
+                do {
+                    try support.compare(read, target: target, threads: max(1, threads ?? ProcessorCount.online), counters: TransferCounters())
+                } catch let mismatch as TargetMismatch {
+                    throw TargetProblem(target: target, underlying: mismatch, differs: true)
+                } catch let error as SourceEndedEarly {
+                    throw TargetProblem(target: target, underlying: error, differs: true)
+                } catch {
+                    throw TargetProblem(target: target, underlying: error, differs: false)
+                }
+            }
+        } catch let problem as TargetProblem {
+            let reason = support.reason(problem.underlying)
+            if json { FileDescriptor.standardOutput.writeAll(Self.json(image, intact: true, layout: layout, problem: reason, target: target, equal: false)) }
+            support.complain("'\(problem.target)': \(reason)")
+            throw ExitCode(problem.differs ? support.damaged : support.failed)
         } catch {
             let status: Int32 = (error as? ImageFormatError).map { support.status(for: $0) } ?? 1
             if json { FileDescriptor.standardOutput.writeAll(Self.json(image, intact: false, layout: layout, problem: support.reason(error))) }
@@ -47,17 +68,30 @@ struct VerifyCommand: ParsableCommand {
         }
         guard let layout else { return }
         if json {
-            FileDescriptor.standardOutput.writeAll(Self.json(image, intact: true, layout: layout, problem: nil))
+            FileDescriptor.standardOutput.writeAll(Self.json(image, intact: true, layout: layout, problem: nil, target: target, equal: target != nil))
         } else if !quiet {
             let m = layout.metadata
+            let matched = target.map { " '\($0)' holds the same bytes." } ?? ""
             support.complain("'\(image)' is intact: \(ProgressLine.binarySize(m.sourceSize)) in \(layout.frames.count) frames, "
                              + "\(m.blockCount) blocks checked (\(m.hash.name)) in "
-                             + support.timeAndRate(bytes: m.sourceSize, nanoseconds: MonotonicClock.now() - start))
+                             + support.timeAndRate(bytes: m.sourceSize, nanoseconds: MonotonicClock.now() - start) + "." + matched)
         }
     }
 
-    static func json(_ image: String, intact: Bool, layout: ImageLayout?, problem: String?) -> String {
+    /// The target, not the image, is what failed.
+    struct TargetProblem: Error {
+        var target: String
+        var underlying: any Error
+        /// The target was read and differs (exit 4), rather than could not be read (exit 1).
+        var differs: Bool
+    }
+
+    static func json(_ image: String, intact: Bool, layout: ImageLayout?, problem: String?, target: String? = nil, equal: Bool = false) -> String {
         var fields = ["\"image\": \(image.jsonQuoted)", "\"intact\": \(intact)"]
+        if let target {
+            fields.append("\"target\": \(target.jsonQuoted)")
+            fields.append("\"target_equal\": \(equal)")
+        }
         if let layout {
             fields.append("\"source_bytes\": \(layout.metadata.sourceSize)")
             fields.append("\"frames\": \(layout.frames.count)")

@@ -99,4 +99,9 @@ public final class ExtentSource: ChunkSource {
 public struct SourceEndedEarly: Error, Equatable, Sendable {
     public var path: String?
     public var offset: Int64
+
+    public init(path: String?, offset: Int64) {
+        self.path = path
+        self.offset = offset
+    }
 }

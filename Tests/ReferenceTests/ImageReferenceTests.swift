@@ -139,6 +139,30 @@ struct ImageReferenceTests {
             PY
             swdd image disk disk.img.zst --bmap 2> err; echo "exists $?|exists 1"
             """#),
+        ScriptCase(name: "verify IMAGE TARGET and restore --verify read the target back and compare every block", script: """
+            swdd image disk i.zst --quiet || exit 1
+            swdd verify i.zst disk 2> err; echo "same $?|same 0"
+            echo "$(grep -c "'disk' holds the same bytes" err) 1"
+            cp disk changed && printf 'X' | dd of=changed bs=1 seek=5000000 conv=notrunc 2>/dev/null
+            swdd verify i.zst changed 2> err; echo "changed $?|changed 4"
+            echo "$(cat err)|swdd: 'changed': it differs from the image at block 4 (byte 4194304)"
+            head -c 100 disk > short
+            swdd verify i.zst short 2> err; echo "short $?|short 4"
+            echo "$(cat err)|swdd: 'short': it ended at byte 100, before the image's size"
+            swdd verify i.zst missing 2>/dev/null; echo "missing $?|missing 1"
+            swdd restore i.zst back --verify 2> err; echo "restore $?|restore 0"
+            echo "$(grep -c 'read back and checked' err) 1"
+            """),
+        ScriptCase(name: "restore --verify onto a loop device, read back with O_DIRECT", script: """
+            swdd image disk i.zst --quiet || exit 1
+            truncate -s 16M blank.raw && b=$(losetup -f --show blank.raw) || exit 98
+            swdd restore i.zst $b --verify 2> err; echo "restore $?|restore 0"
+            echo "$(grep -c 'read back and checked' err) 1"
+            swdd verify i.zst $b 2>/dev/null; echo "verify $?|verify 0"
+            printf 'Y' | dd of=$b bs=1 seek=100 conv=notrunc 2>/dev/null
+            swdd verify i.zst $b 2>/dev/null; echo "changed $?|changed 4"
+            losetup -d $b
+            """, needsLoop: true),
         ScriptCase(name: "--json summary", script: """
             swdd image disk i.zst --json > j || exit 1
             python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"
