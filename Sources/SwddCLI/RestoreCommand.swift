@@ -51,10 +51,7 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         let support = ImageCommandSupport.self
         let workers = max(1, threads ?? ProcessorCount.online)
-        guard image != "-" else {
-            support.complain("restoring from standard input is not supported yet: give the image file")
-            throw ExitCode(2)
-        }
+        if image == "-" { return try restoreFromStream(workers: workers) }
         let imageFile: FileDescriptor
         let layout: ImageLayout
         do {
@@ -71,7 +68,7 @@ struct RestoreCommand: ParsableCommand {
 
         let plan: TargetPlan
         do {
-            plan = try prepareTarget(layout)
+            plan = try prepareTarget(size: layout.metadata.sourceSize, sectorSize: layout.metadata.sectorSize, streamed: false)
         } catch let refusal as ImageCommand.Refusal {
             support.complain(refusal.message)
             throw ExitCode(1)
@@ -156,8 +153,73 @@ struct RestoreCommand: ParsableCommand {
         }
     }
 
-    private func prepareTarget(_ layout: ImageLayout) throws -> TargetPlan {
-        let size = layout.metadata.sourceSize
+    /// `restore - TARGET`: the image arrives on standard input (`ssh host cat IMAGE | swdd restore - /dev/sdX`).
+    /// Nothing can be checked whole before writing; every frame is checked as it is decoded and
+    /// every block once the metadata arrives at the end, and the target's first chunk is written
+    /// only then. A new file is TARGET.partial until all of that has passed.
+    private func restoreFromStream(workers: Int) throws {
+        let support = ImageCommandSupport.self
+        let counters = TransferCounters()
+        let restore: StreamRestore
+        do {
+            restore = try StreamRestore(input: .standardInput, counters: counters)
+        } catch let error as ImageFormatError {
+            support.complain("cannot restore standard input: \(error.reason)")
+            throw ExitCode(support.status(for: error))
+        } catch {
+            support.complain("cannot restore standard input: \(support.reason(error))")
+            throw ExitCode(1)
+        }
+        let header = restore.header
+        let plan: TargetPlan
+        do {
+            plan = try prepareTarget(size: header.announcedSourceSize, sectorSize: header.sectorSize, streamed: true)
+        } catch let refusal as ImageCommand.Refusal {
+            support.complain(refusal.message)
+            throw ExitCode(1)
+        } catch let refusal as TargetSafety.Refusal {
+            support.complain(refusal.message)
+            throw ExitCode(1)
+        } catch {
+            support.complain("cannot write '\(target)': \(support.reason(error))")
+            throw ExitCode(1)
+        }
+        defer { plan.claim?.release() }
+        let line = StatusLine(enabled: !quiet && FileDescriptor.standardError.isTerminal)
+        let partial = plan.partial
+        support.onSignal {
+            if let partial { try? FileSystemPath.remove(partial) }
+            line.finish()
+        }
+        if plan.precheck && !quiet {
+            support.complain("restoring from a pipe: the image cannot be checked before writing; each frame and block is checked as it arrives")
+        }
+        let total = header.announcedSourceSize > 0 ? header.announcedSourceSize : nil
+        let progress = support.startProgress(line, counters: counters, total: total, quiet: quiet)
+        let start = MonotonicClock.now()
+        let metadata: ImageMetadata
+        do {
+            metadata = try restore.run(to: plan.destination, threads: workers)
+            try plan.finish(metadata.sourceSize)
+        } catch {
+            progress?.stop()
+            line.finish()
+            if let partial { try? FileSystemPath.remove(partial) }
+            let state = partial != nil ? "nothing was left at '\(target)'" : "'\(target)' is incomplete"
+            support.complain("restoring standard input failed, \(state): \(support.reason(error))")
+            throw ExitCode(error is ImageFormatError ? support.damaged : 1)
+        }
+        progress?.stop()
+        line.finish()
+        if !quiet {
+            support.complain("restored standard input (\(ProgressLine.binarySize(metadata.sourceSize))) onto '\(target)' in "
+                             + support.timeAndRate(bytes: metadata.sourceSize, nanoseconds: MonotonicClock.now() - start))
+        }
+    }
+
+    /// `size` is what the image holds (0 when a stream did not announce it: then a device's size
+    /// cannot be checked before writing, and a write past its end fails instead).
+    private func prepareTarget(size: Int64, sectorSize: Int, streamed: Bool) throws -> TargetPlan {
         if target == "-" {
             if FileDescriptor.standardOutput.isTerminal { throw ImageCommand.Refusal(message: "refusing to write a disk image to a terminal") }
             return TargetPlan(destination: .stream(.standardOutput), precheck: false)
@@ -176,12 +238,12 @@ struct RestoreCommand: ParsableCommand {
             let claim = try TargetSafety.claimForWriting(target, force: force, frontEnd: .subcommand)
             let descriptor = try FileDescriptor.open(target, flags: [.writeOnly, .closeOnExec])
             let geometry = try BlockDeviceGeometry.of(descriptor)
-            guard Int64(geometry.size) >= size else {
+            guard Int64(geometry.size) >= size || streamed && size == 0 else {
                 throw ImageCommand.Refusal(message: "refusing to restore onto '\(target)': it holds \(geometry.size) bytes, the image \(size)")
             }
-            if geometry.logicalSectorSize != layout.metadata.sectorSize && !force {
+            if geometry.logicalSectorSize != sectorSize && !force {
                 throw ImageCommand.Refusal(message: "refusing to restore onto '\(target)': its logical sectors are \(geometry.logicalSectorSize) bytes, "
-                                           + "the image's \(layout.metadata.sectorSize) (partition tables would not be found; use --force to write anyway)")
+                                           + "the image's \(sectorSize) (partition tables would not be found; use --force to write anyway)")
             }
             return TargetPlan(destination: .positional(descriptor, zeros: skipZeros ? .skip : .zeroOutDevice, extendsFile: false, firstChunkLast: true),
                               precheck: true, claim: claim, descriptor: descriptor)

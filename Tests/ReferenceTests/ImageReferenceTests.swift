@@ -163,6 +163,32 @@ struct ImageReferenceTests {
             swdd verify i.zst $b 2>/dev/null; echo "changed $?|changed 4"
             losetup -d $b
             """, needsLoop: true),
+        ScriptCase(name: "restore from a pipe: new file, existing file, standard output; cut and damaged streams", script: """
+            swdd image disk i.zst --quiet || exit 1
+            cat i.zst | swdd restore - new --quiet; echo "new $?|new 0"
+            echo "$(sum new) $(sum disk)"
+            head -c 20000 "$REF_POOL" > old
+            cat i.zst | swdd restore - old --overwrite 2> err; echo "old $?|old 0"
+            echo "$(sum old) $(sum disk)"
+            echo "$(grep -c 'cannot be checked before writing' err) 1"
+            cat i.zst | swdd restore - - 2>/dev/null | sha256sum | cut -d' ' -f1 > got; echo "$(cat got) $(sum disk)"
+            head -c 2000000 i.zst | swdd restore - cut 2> err; echo "cut $?|cut 4"
+            echo "$(ls cut cut.partial 2>/dev/null | wc -l) 0"
+            echo "$(grep -c 'nothing was left at .cut.: damaged at byte' err) 1"
+            cp i.zst bad.zst && printf '\\377' | dd of=bad.zst bs=1 seek=300000 conv=notrunc 2>/dev/null
+            head -c 20000 "$REF_POOL" > victim
+            cat bad.zst | swdd restore - victim --overwrite 2> err; echo "bad $?|bad 4"
+            echo "$(grep -c "'victim' is incomplete" err) 1"
+            cat disk | swdd restore - x 2> err; echo "foreign $?|foreign 1"
+            echo "$(cat err)|swdd: cannot restore standard input: not a swdd image: the stream does not start with a swdd header"
+            """),
+        ScriptCase(name: "restore from a pipe onto a loop device", script: """
+            swdd image disk i.zst --quiet || exit 1
+            truncate -s 16M blank.raw && b=$(losetup -f --show blank.raw) || exit 98
+            cat i.zst | swdd restore - $b --quiet; echo "restore $?|restore 0"
+            swdd verify i.zst $b 2>/dev/null; echo "verify $?|verify 0"
+            losetup -d $b
+            """, needsLoop: true),
         ScriptCase(name: "--json summary", script: """
             swdd image disk i.zst --json > j || exit 1
             python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"
