@@ -40,8 +40,17 @@ struct ListCommand: ParsableCommand {
         for (index, path) in targets.enumerated() {
             let disk: DiskDescription
             do {
-                disk = try DiskExamination.examine(path, filesystems: filesystems)
-            } catch {
+                // A swdd image is listed as the disk inside it.
+                if named, let inside = try imageInside(path) {
+                    disk = inside
+                } else {
+                    disk = try DiskExamination.examine(path, filesystems: filesystems)
+                }
+            } catch let failure as ImageFailure {
+                Self.complain("cannot list \(path): \(failure.reason)")
+                failed = true
+                continue
+            } catch let error as SystemError {
                 // fdisk -l names every failure of a named target, but of the disks it found itself
                 // only those it was refused (EACCES); the rest (e.g. EPERM in a container) are skipped.
                 if named || error.code == .permissionDenied {
@@ -49,6 +58,8 @@ struct ListCommand: ParsableCommand {
                 }
                 if named { failed = true }
                 continue
+            } catch {
+                continue  // the two throwing calls above throw only those two types
             }
             if json {
                 listed.append(disk)
@@ -64,6 +75,17 @@ struct ListCommand: ParsableCommand {
         }
         if json { Self.emit(DiskJSON.render(listed, filesystems: filesystems)) }
         if failed { throw ExitCode(1) }
+    }
+
+    /// An image that could not be read, as opposed to a device or file that could not be opened.
+    struct ImageFailure: Error { var reason: String }
+
+    private func imageInside(_ path: String) throws(ImageFailure) -> DiskDescription? {
+        do {
+            return try ImageListing.examine(path, filesystems: filesystems)
+        } catch {
+            throw ImageFailure(reason: ImageCommandSupport.reason(error))
+        }
     }
 
     /// Writes to standard output whole.

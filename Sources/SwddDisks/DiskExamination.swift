@@ -33,7 +33,22 @@ public enum DiskExamination {
         default:
             throw SystemError("open", path: path, code: .inappropriateIOCTLForDevice)
         }
-        guard disk.sectorCount > 0 else { throw SystemError("open", path: path, code: .invalidArgument) }
+        return try examine(disk, descriptor: descriptor, filesystems: filesystems)
+    }
+
+    /// A disk held in something else — an image's stand-in file, whose bytes are the disk's —
+    /// described as `disk` says (its name, size and sector size), read through `descriptor`.
+    public static func examine(standIn descriptor: FileDescriptor, name: String, size: UInt64, sectorSize: Int,
+                               filesystems: Bool) throws(SystemError) -> DiskDescription {
+        let sector = max(512, sectorSize)
+        let disk = DiskDescription(path: name, sectorCount: size / UInt64(sector), logicalSectorSize: sector,
+                                   physicalSectorSize: sector, minimumIOSize: sector, optimalIOSize: sector)
+        return try examine(disk, descriptor: descriptor, filesystems: filesystems)
+    }
+
+    private static func examine(_ described: DiskDescription, descriptor: FileDescriptor, filesystems: Bool) throws(SystemError) -> DiskDescription {
+        var disk = described
+        guard disk.sectorCount > 0 else { throw SystemError("open", path: disk.path, code: .invalidArgument) }
 
         let probe = try BlkidProbe(descriptor: descriptor)
         probe.setSectorSize(disk.logicalSectorSize)

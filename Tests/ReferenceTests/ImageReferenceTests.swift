@@ -189,6 +189,21 @@ struct ImageReferenceTests {
             swdd verify i.zst $b 2>/dev/null; echo "verify $?|verify 0"
             losetup -d $b
             """, needsLoop: true),
+        ScriptCase(name: "list IMAGE prints the table inside as fdisk -l prints the source (gpt, dos with logical partitions, --fs)", script: """
+            truncate -s 100M gpt.raw dos.raw
+            printf 'label: gpt\n,20M,L\n,30M,L\n,,L\n' | sfdisk -q gpt.raw || exit 97
+            printf 'label: dos\n,10M,83\n,,5\n,20M,83\n,30M,c\n,,83\n' | sfdisk -q dos.raw || exit 97
+            mkfs.ext4 -q -F -L inside -E offset=$((24576 * 512)) dos.raw 20M 2>/dev/null || exit 97
+            for t in gpt dos; do
+                swdd image $t.raw $t.zst --quiet || exit 1
+                # Same-length names, so fdisk's columns line up alike.
+                echo "$(swdd list $t.zst | sed "s/$t.zst/DISK/g" | sha256sum | cut -c1-16)|$(fdisk -l $t.raw | sed "s/$t.raw/DISK/g" | sha256sum | cut -c1-16)"
+            done
+            echo "$(swdd list $t.zst | grep -c 'W95 FAT32') 1"
+            echo "$(swdd list --fs dos.zst | sed 's/dos.zst/DISK/g' | sha256sum | cut -c1-16)|$(swdd list --fs dos.raw | sed 's/dos.raw/DISK/g' | sha256sum | cut -c1-16)"
+            echo "$(swdd list --fs dos.zst | grep -c inside) 1"
+            swdd list --json gpt.zst | python3 -c "import json,sys; d = json.load(sys.stdin); print(len(d['disks'][0]['partitiontable']['partitions']), 3)"
+            """),
         ScriptCase(name: "--json summary", script: """
             swdd image disk i.zst --json > j || exit 1
             python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"
