@@ -47,6 +47,9 @@ struct ImageCommand: ParsableCommand {
     @Flag(help: "Also write a bmap 2.0 file (SHA-256) for bmaptool: DEST without .zst, plus .bmap.")
     var bmap = false
 
+    @Flag(help: "Go on past unreadable sectors of SOURCE: store zeros there, record the ranges in the image, exit 3.")
+    var keepGoing = false
+
     @Flag(help: "Replace DEST (and its bmap) if it exists.")
     var overwrite = false
 
@@ -78,6 +81,10 @@ struct ImageCommand: ParsableCommand {
             support.complain("invalid thread count \(threads)")
             throw ExitCode(2)
         }
+        if keepGoing && source == "-" {
+            support.complain("--keep-going needs a file or device to read again: standard input cannot be")
+            throw ExitCode(2)
+        }
         if bmap && destination == "-" {
             support.complain("--bmap needs an image file to write the bmap beside")
             throw ExitCode(2)
@@ -95,6 +102,7 @@ struct ImageCommand: ParsableCommand {
         options.chunkSize = chunkSize
         options.hash = algorithm
         options.bmap = bmap
+        options.keepGoing = keepGoing
         options.threads = threads ?? ProcessorCount.online
 
         let input: ImageInput
@@ -149,6 +157,10 @@ struct ImageCommand: ParsableCommand {
         }
         progress?.stop()
         line.finish()
+        if keepGoing && !summary.unreadable.isEmpty {
+            support.complain("'\(source)' could not be read in \(support.unreadableSummary(summary.unreadable)); "
+                             + "zeros were stored there and the ranges recorded in the image")
+        }
         if json {
             FileDescriptor.standardOutput.writeAll(Self.json(summary, source: source, destination: destination))
         } else if !quiet {
@@ -158,6 +170,7 @@ struct ImageCommand: ParsableCommand {
                              + "\(ProgressLine.binarySize(summary.bytesStored)), \(tenths / 10).\(tenths % 10)% of the source, in "
                              + support.timeAndRate(bytes: summary.sourceSize, nanoseconds: summary.elapsedNanoseconds))
         }
+        if !summary.unreadable.isEmpty { throw ExitCode(support.partlyUnreadable) }
     }
 
     /// A refusal worded by this command (DESIGN's vocabulary: --overwrite, --force).
@@ -235,7 +248,7 @@ struct ImageCommand: ParsableCommand {
             {"source": \(source.jsonQuoted), "image": \(destination.jsonQuoted), "source_bytes": \(s.sourceSize), \
             "bytes_read": \(s.bytesRead), "image_bytes": \(s.bytesStored), "ratio": \(ratio), "frames": \(s.frames), \
             "data_blocks": \(s.dataBlocks), "zero_blocks": \(s.zeroBlocks), "seconds": \(Double(s.elapsedNanoseconds) / 1e9), \
-            "image_id": "\(s.imageID)"}
+            "image_id": "\(s.imageID)", "unreadable": [\(s.unreadable.map { "[\($0.offset), \($0.length)]" }.joined(separator: ", "))]}
 
             """
     }

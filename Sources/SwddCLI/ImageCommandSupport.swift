@@ -12,6 +12,15 @@ enum ImageCommandSupport {
     /// Exit statuses shared by every subcommand.
     static let failed: Int32 = 1
     static let damaged: Int32 = 4
+    /// Done, but some source data could not be read (`--keep-going`).
+    static let partlyUnreadable: Int32 = 3
+
+    /// `12 KiB in 3 ranges, the first at byte 40960`.
+    static func unreadableSummary(_ ranges: [(offset: Int64, length: Int64)]) -> String {
+        let bytes = ranges.reduce(Int64(0)) { $0 + $1.length }
+        let first = ranges.first.map { ", the first at byte \($0.offset)" } ?? ""
+        return "\(ProgressLine.binarySize(bytes)) in \(ranges.count) range\(ranges.count == 1 ? "" : "s")\(first)"
+    }
 
     static func complain(_ message: String) {
         FileDescriptor.standardError.writeAll("swdd: \(message)\n")
@@ -32,6 +41,7 @@ enum ImageCommandSupport {
         case let error as ImageFormatError: error.reason
         case let error as SystemError: error.description
         case let error as SourceEndedEarly: "it ended at byte \(error.offset), before the image's size"
+        case let error as SourceReadError: "read error at byte \(error.offset): \(error.error.reason)"
         case let error as TargetMismatch: "it differs from the image at block \(error.block) (byte \(error.offset))"
         case let error as ChunkPool.AllocationError:
             if case .outOfMemory(let bytes) = error { "out of memory for buffers of \(bytes) bytes" } else { "out of memory" }

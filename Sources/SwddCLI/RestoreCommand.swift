@@ -129,6 +129,11 @@ struct RestoreCommand: ParsableCommand {
             support.complain("restored '\(image)' (\(ProgressLine.binarySize(size))) onto '\(target)' in "
                              + support.timeAndRate(bytes: size, nanoseconds: MonotonicClock.now() - start) + checked)
         }
+        if !layout.metadata.unreadable.isEmpty {
+            support.complain("note: the source of '\(image)' could not be read in \(support.unreadableSummary(layout.metadata.unreadable)); "
+                             + "'\(target)' holds zeros there")
+            throw ExitCode(support.partlyUnreadable)
+        }
     }
 
     /// How the target is written, and what finishes it.

@@ -76,6 +76,13 @@ struct VerifyCommand: ParsableCommand {
                              + "\(m.blockCount) blocks checked (\(m.hash.name)) in "
                              + support.timeAndRate(bytes: m.sourceSize, nanoseconds: MonotonicClock.now() - start) + "." + matched)
         }
+        if !layout.metadata.unreadable.isEmpty {
+            if !json {
+                support.complain("note: the source of '\(image)' could not be read in \(support.unreadableSummary(layout.metadata.unreadable)); "
+                                 + "the image holds zeros there")
+            }
+            throw ExitCode(support.partlyUnreadable)
+        }
     }
 
     /// The target, not the image, is what failed.
@@ -97,6 +104,7 @@ struct VerifyCommand: ParsableCommand {
             fields.append("\"frames\": \(layout.frames.count)")
             fields.append("\"blocks\": \(layout.metadata.blockCount)")
             fields.append("\"block_digest\": \"\(layout.metadata.hash.name)\"")
+            fields.append("\"unreadable\": [" + layout.metadata.unreadable.map { "[\($0.offset), \($0.length)]" }.joined(separator: ", ") + "]")
         }
         if let problem { fields.append("\"problem\": \(problem.jsonQuoted)") }
         return "{" + fields.joined(separator: ", ") + "}\n"

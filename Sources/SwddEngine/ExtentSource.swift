@@ -15,6 +15,7 @@ public final class ExtentSource: ChunkSource {
     /// O_DIRECT needs whole sectors: the last read of a range is rounded up to this.
     private let readAlignment: Int
     private let counters: TransferCounters?
+    private let keepsGoing: Bool
     private var cursor: Int64
     /// The first hole at or after `searchedFrom`, cached (nil: none before `end`).
     private var hole: Range<Int64>?
@@ -27,8 +28,12 @@ public final class ExtentSource: ChunkSource {
     ///   - range: the bytes to read; its end is the file's or device's size for a whole copy.
     ///   - seeksHoles: look for holes (regular files; a device reports none anyway).
     ///   - readAlignment: the sector size when the descriptor is open with `O_DIRECT`, else 1.
+    /// - Parameter keepsGoing: on a read error, read the range again a sector at a time, fill
+    ///   what cannot be read with zeros and record it on the chunk (`UnreadableRanges`), as
+    ///   ddrescue would; otherwise stop with a `SourceReadError` naming the offset.
     public init(descriptor: FileDescriptor, range: Range<Int64>, seeksHoles: Bool, detectsZeros: Bool,
-                readAlignment: Int = 1, counters: TransferCounters? = nil) {
+                readAlignment: Int = 1, keepsGoing: Bool = false, counters: TransferCounters? = nil) {
+        self.keepsGoing = keepsGoing
         self.descriptor = descriptor
         self.end = range.upperBound
         self.cursor = range.lowerBound
@@ -68,10 +73,54 @@ public final class ExtentSource: ChunkSource {
         let length = Int(range.upperBound - range.lowerBound)
         let request = min(chunk.freeSpace, (length + readAlignment - 1) / readAlignment * readAlignment)
         readCalls += 1
-        let got = try descriptor.readAll(fromAbsoluteOffset: range.lowerBound, into: chunk.buffer.slice(chunk.count, request))
+        let got: Int
+        do {
+            got = try descriptor.readAll(fromAbsoluteOffset: range.lowerBound, into: chunk.buffer.slice(chunk.count, request))
+        } catch {
+            guard keepsGoing else { throw SourceReadError(path: descriptor.path, offset: firstUnreadableSector(in: range) ?? range.lowerBound, error: error) }
+            try rescue(range, into: chunk)
+            return
+        }
         guard got >= length else { throw SourceEndedEarly(path: descriptor.path, offset: range.lowerBound + Int64(got)) }
         counters?.addRead(length)
         chunk.count += length
+    }
+
+    /// Where in `range` reading first fails, to the sector, for the message.
+    private func firstUnreadableSector(in range: Range<Int64>) -> Int64? {
+        let sector = Int64(max(readAlignment, 512))
+        guard let scratch = AlignedBuffer(capacity: Int(sector), alignment: 4096) else { return nil }
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let next = min(range.upperBound, (position / sector + 1) * sector)
+            let length = Int(next - position)
+            guard let got = try? descriptor.readAll(fromAbsoluteOffset: position, into: scratch.slice(0, length)), got == length else { return position }
+            position = next
+        }
+        return nil
+    }
+
+    /// The range again, a sector at a time: what reads goes in, what fails becomes zeros and a
+    /// recorded unreadable range (ddrescue's splitting pass, at sector grain).
+    private func rescue(_ range: Range<Int64>, into chunk: Chunk) throws {
+        let sector = Int64(max(readAlignment, 512))
+        var position = range.lowerBound
+        var bad = chunk.attachments[UnreadableRanges.self] ?? UnreadableRanges()
+        while position < range.upperBound {
+            let next = min(range.upperBound, (position / sector + 1) * sector)
+            let length = Int(next - position)
+            let slice = chunk.buffer.slice(chunk.count, length)
+            readCalls += 1
+            if let got = try? descriptor.readAll(fromAbsoluteOffset: position, into: slice), got == length {
+                counters?.addRead(length)
+            } else {
+                slice.initializeMemory(as: UInt8.self, repeating: 0)
+                bad.append(position..<next)
+            }
+            chunk.count += length
+            position = next
+        }
+        chunk.attachments[UnreadableRanges.self] = bad
     }
 
     /// The holes inside `cell`, in order (none when holes are not looked for).
@@ -91,6 +140,35 @@ public final class ExtentSource: ChunkSource {
             position = clipped.upperBound
         }
         return found
+    }
+}
+
+/// A read of the source failed (an unreadable sector): where, and why.
+public struct SourceReadError: Error, Equatable, Sendable {
+    public var path: String?
+    public var offset: Int64
+    public var error: SystemError
+
+    public init(path: String?, offset: Int64, error: SystemError) {
+        self.path = path
+        self.offset = offset
+        self.error = error
+    }
+}
+
+/// The byte ranges of a chunk's source that could not be read (zeros stand in for them).
+public struct UnreadableRanges: Sendable, Equatable {
+    public private(set) var ranges: [Range<Int64>] = []
+
+    public init() {}
+
+    /// Adds a range, merged with the last one when they touch.
+    public mutating func append(_ range: Range<Int64>) {
+        if let last = ranges.last, last.upperBound == range.lowerBound {
+            ranges[ranges.count - 1] = last.lowerBound..<range.upperBound
+        } else {
+            ranges.append(range)
+        }
     }
 }
 

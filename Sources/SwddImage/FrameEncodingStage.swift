@@ -12,6 +12,8 @@ struct EncodedFrame: Sendable {
     var digests: [UInt8]
     /// With `--bmap`: the chunk's mapped 4 KiB ranges and their SHA-256.
     var bmapRanges: [BmapFile.Range] = []
+    /// Source ranges that could not be read (`--keep-going`).
+    var unreadable: [Range<Int64>] = []
 
     func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         if let buffer { return try body(UnsafeRawBufferPointer(start: buffer.base, count: count)) }
@@ -65,10 +67,16 @@ final class FrameEncodingStage: ChunkStage {
         var states: [BlockState] = []
         var digests: [UInt8] = []
         var allZero = chunk.kind != .data
+        let unreadable = chunk.attachments[UnreadableRanges.self]?.ranges ?? []
         var start = 0
         while start < length {
             let n = min(blockSize, length - start)
-            if chunk.kind == .data && !isAllZero(chunk.base + start, count: n) {
+            let blockRange = (chunk.offset + Int64(start))..<(chunk.offset + Int64(start + n))
+            if unreadable.contains(where: { $0.overlaps(blockRange) }) {
+                // Zeros stand in for what could not be read; the digest is of the bytes stored.
+                states.append(.unreadable)
+                digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
+            } else if chunk.kind == .data && !isAllZero(chunk.base + start, count: n) {
                 states.append(.data)
                 digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
             } else {
@@ -77,10 +85,11 @@ final class FrameEncodingStage: ChunkStage {
             }
             start += n
         }
-        if chunk.kind == .data { allZero = !states.contains(.data) }
+        if chunk.kind == .data { allZero = !states.contains(.data) && !states.contains(.unreadable) }
         if allZero {
             let frame = zeroFrames.frame(length: length)
-            chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: nil, shared: frame, count: frame.count, states: states, digests: digests)
+            chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: nil, shared: frame, count: frame.count, states: states, digests: digests,
+                                                                unreadable: unreadable)
             return
         }
         let buffer = try frameBuffers.buffer(for: chunk)
@@ -93,6 +102,7 @@ final class FrameEncodingStage: ChunkStage {
             count = HandBuiltFrame.writeStoredFrame(chunk.bytes, to: buffer.base)
         }
         let ranges = mapsForBmap ? BmapFile.ranges(of: chunk.bytes, at: chunk.offset) : []
-        chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: buffer, count: count, states: states, digests: digests, bmapRanges: ranges)
+        chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: buffer, count: count, states: states, digests: digests, bmapRanges: ranges,
+                                                            unreadable: unreadable)
     }
 }

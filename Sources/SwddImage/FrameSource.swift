@@ -92,9 +92,9 @@ final class FrameDecodingStage: ChunkStage {
             let bytes = UnsafeRawBufferPointer(start: chunk.base + start, count: min(metadata.blockSize, n - start))
             let matches: Bool
             switch metadata.blockStates[block] {
-            case .zero, .unreadable:
+            case .zero:
                 matches = isAllZero(bytes.baseAddress!, count: bytes.count)
-            case .data:
+            case .data, .unreadable:
                 matches = metadata.hash.digest(bytes)[...] == metadata.digest(ofBlock: block)
                 allZero = false
             case .inherited:

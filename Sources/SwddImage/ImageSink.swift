@@ -39,6 +39,13 @@ final class ImageSink: ChunkSink {
         try frame.withBytes { bytes in try write(bytes) }
         table.entries.append(.init(compressedSize: UInt32(frame.count), decompressedSize: UInt32(chunk.length)))
         bmapRanges += frame.bmapRanges
+        for range in frame.unreadable {
+            if let last = metadata.unreadable.last, last.offset + last.length == range.lowerBound {
+                metadata.unreadable[metadata.unreadable.count - 1].length += range.upperBound - range.lowerBound
+            } else {
+                metadata.unreadable.append((range.lowerBound, range.upperBound - range.lowerBound))
+            }
+        }
         metadata.blockStates += frame.states
         metadata.blockDigests += frame.digests
         metadata.sourceSize += Int64(chunk.length)

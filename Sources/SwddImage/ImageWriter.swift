@@ -16,6 +16,8 @@ public struct ImageOptions: Sendable {
     public var hash: BlockHashAlgorithm = .xxh3_128
     /// Also compute a bmap (SHA-256 of every mapped range; see `BmapFile`).
     public var bmap = false
+    /// Past unreadable sectors: zeros stored, the ranges recorded (a positional source only).
+    public var keepGoing = false
 
     public init() {}
 }
@@ -41,6 +43,8 @@ public struct ImageSummary: Sendable {
     public var elapsedNanoseconds: UInt64
     /// With `ImageOptions.bmap`: the bmap of the source, to write beside the image.
     public var bmap: BmapFile?
+    /// Source ranges that could not be read (`keepGoing`): zeros were stored there.
+    public var unreadable: [(offset: Int64, length: Int64)] = []
 }
 
 /// `swdd image` as a plan on the engine: a source (extents or a stream), the parallel encoding
@@ -55,7 +59,7 @@ public enum ImageWriter {
         case .positional(let descriptor, let size, let isRegularFile):
             announced = size
             source = ExtentSource(descriptor: descriptor, range: 0..<size, seeksHoles: isRegularFile, detectsZeros: true,
-                                  counters: counters)
+                                  keepsGoing: options.keepGoing, counters: counters)
         case .stream(let descriptor):
             source = StreamSource(descriptor: descriptor, detectsZeros: true, handsOverEarly: false, counters: counters)
         }
@@ -79,7 +83,8 @@ public enum ImageWriter {
                             dataBlocks: final.blockStates.filter { $0 == .data }.count,
                             zeroBlocks: final.blockStates.filter { $0 == .zero }.count,
                             imageID: hex(id), elapsedNanoseconds: MonotonicClock.now() - start,
-                            bmap: options.bmap ? BmapFile(imageSize: final.sourceSize, ranges: sink.bmapRanges) : nil)
+                            bmap: options.bmap ? BmapFile(imageSize: final.sourceSize, ranges: sink.bmapRanges) : nil,
+                            unreadable: final.unreadable)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -28,10 +28,11 @@ final class TargetComparisonStage: ChunkStage {
             let n = min(blockSize, chunk.length - start)
             let expected = metadata.digest(ofBlock: block)
             let matches: Bool
+            let state = metadata.blockStates[block]
             if chunk.kind != .data || isAllZero(chunk.base + start, count: n) {
-                matches = metadata.blockStates[block] != .data || zeroDigests.digest(length: n)[...] == expected
+                matches = state == .zero || state == .inherited || zeroDigests.digest(length: n)[...] == expected
             } else {
-                matches = metadata.blockStates[block] == .data
+                matches = (state == .data || state == .unreadable)
                     && metadata.hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))[...] == expected
             }
             if !matches { throw TargetMismatch(block: block, offset: Int64(block) * Int64(blockSize)) }

@@ -204,6 +204,24 @@ struct ImageReferenceTests {
             echo "$(swdd list --fs dos.zst | grep -c inside) 1"
             swdd list --json gpt.zst | python3 -c "import json,sys; d = json.load(sys.stdin); print(len(d['disks'][0]['partitiontable']['partitions']), 3)"
             """),
+        ScriptCase(name: "unreadable sectors: stop with the offset, or --keep-going stores zeros, records the ranges, exits 3", script: """
+            \(ReadErrorCases.setup)
+            head -c 3000000 "$REF_POOL" > src
+            bad() { LD_PRELOAD=$PWD/bad.so BAD_FILE=src BAD_START=1050000 BAD_END=1060000 "$@"; }
+            bad swdd image src i.zst 2> err; echo "stop $?|stop 1"
+            echo "$(grep -c "read error at byte 1049600: Input/output error" err) 1"
+            echo "$(ls i.zst i.zst.partial 2>/dev/null | wc -l) 0"
+            bad swdd image src i.zst --keep-going --json > j 2> err; echo "keep $?|keep 3"
+            echo "$(grep -c "could not be read in 11 KiB in 1 range, the first at byte 1049600" err) 1"
+            # Whole 512-byte sectors fail, as on a disk: 1049600..<1060352 holds the bad bytes.
+            python3 -c "import json; print(json.load(open('j'))['unreadable'], '|', [[1049600, 10752]], sep='')"
+            python3 -c "d = bytearray(open('src', 'rb').read()); d[1049600:1060352] = bytes(10752); open('expected', 'wb').write(d)"
+            echo "$(zstd -dc i.zst | sha256sum | cut -d' ' -f1) $(sum expected)"
+            swdd verify i.zst 2> err; echo "verify $?|verify 3"
+            echo "$(grep -c 'could not be read in 11 KiB in 1 range' err) 1"
+            swdd restore i.zst back 2>/dev/null; echo "restore $?|restore 3"
+            echo "$(sum back) $(sum expected)"
+            """),
         ScriptCase(name: "--json summary", script: """
             swdd image disk i.zst --json > j || exit 1
             python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"

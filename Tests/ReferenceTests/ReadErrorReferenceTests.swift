@@ -2,7 +2,7 @@
 // sector, through an LD_PRELOAD shim (DESIGN §7) compiled at setup. A transfer that reaches the
 // bad range returns the bytes before it (short, as a disk does); one that starts inside it fails
 // with EIO and leaves the offset alone. The shim covers every way the data can be read — read(2),
-// and the kernel copies swdd uses (copy_file_range, splice) — so the disk behaves the same
+// pread (swdd image's extent source), and the kernel copies swdd uses (copy_file_range, splice) — so the disk behaves the same
 // whichever path a binary takes: what differs is only how each handles the errors (noerror,
 // sync, the statistics printed at the error, the re-seek past the bad record).
 
@@ -21,6 +21,7 @@ enum ReadErrorCases {
     static ssize_t (*real_read)(int, void *, size_t);
     static ssize_t (*real_copy_file_range)(int, loff_t *, int, loff_t *, size_t, unsigned int);
     static ssize_t (*real_splice)(int, loff_t *, int, loff_t *, size_t, unsigned int);
+    static ssize_t (*real_pread)(int, void *, size_t, off_t);
     static dev_t bad_dev;
     static ino_t bad_ino;
     static off_t bad_start, bad_end;
@@ -32,6 +33,7 @@ enum ReadErrorCases {
         real_read = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
         real_copy_file_range = (ssize_t (*)(int, loff_t *, int, loff_t *, size_t, unsigned int))dlsym(RTLD_NEXT, "copy_file_range");
         real_splice = (ssize_t (*)(int, loff_t *, int, loff_t *, size_t, unsigned int))dlsym(RTLD_NEXT, "splice");
+        real_pread = (ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread");
         state = 1;
         if (file && stat(file, &st) == 0) {
             bad_dev = st.st_dev;
@@ -60,6 +62,15 @@ enum ReadErrorCases {
         if (clip(fd, NULL, &count) < 0) return -1;
         return real_read(fd, buf, count);
     }
+
+    /* pread and pread64 are one function on 64-bit glibc; swdd's image source reads with it. */
+    ssize_t pread(int fd, void *buf, size_t count, off_t offset) {
+        loff_t at = offset;
+        if (state == 0) setup();
+        if (clip(fd, &at, &count) < 0) return -1;
+        return real_pread(fd, buf, count, offset);
+    }
+    ssize_t pread64(int fd, void *buf, size_t count, off_t offset) { return pread(fd, buf, count, offset); }
 
     ssize_t copy_file_range(int in, loff_t *in_at, int out, loff_t *out_at, size_t count, unsigned int flags) {
         if (clip(in, in_at, &count) < 0) return -1;
