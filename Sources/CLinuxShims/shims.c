@@ -44,6 +44,9 @@ ssize_t swdd_splice(int fd_in, int64_t *off_in, int fd_out, int64_t *off_out,
 int swdd_fallocate(int fd, int mode, int64_t offset, int64_t len) {
     return fallocate(fd, mode, (off_t)offset, (off_t)len);
 }
+int swdd_start_writeback(int fd, int64_t offset, int64_t len) {
+    return sync_file_range(fd, (off_t)offset, (off_t)len, SYNC_FILE_RANGE_WRITE);
+}
 int swdd_punch_hole(int fd, int64_t offset, int64_t len) {
     return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)offset, (off_t)len);
 }

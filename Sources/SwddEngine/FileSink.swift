@@ -56,7 +56,16 @@ public final class FileSink: ChunkSink {
             throw error.error
         }
         counters?.addWritten(bytes.count)
+        // With a sync at the end, start writeback as we go, so that sync waits for the last
+        // stretch only (chunks land anywhere: the whole file is asked for, cheaply).
+        unstarted += bytes.count
+        if syncsAtEnd && unstarted >= 16 << 20 {
+            descriptor.startWriteback(offset: 0, length: 0)
+            unstarted = 0
+        }
     }
+
+    private var unstarted = 0
 
     private func writeZeros(_ chunk: Chunk, at offset: Int64) throws(SystemError) {
         let length = chunk.length

@@ -73,5 +73,14 @@ final class ImageSink: ChunkSink {
             throw error.error
         }
         bytesStored += Int64(bytes.count)
+        // Writeback starts as the image grows, so the final fdatasync (the image is complete
+        // only once it is on disk) waits for the last stretch, not for the whole image.
+        if bytesStored - writebackStarted >= Self.writebackStep {
+            output.descriptor.startWriteback(offset: writebackStarted, length: bytesStored - writebackStarted)
+            writebackStarted = bytesStored
+        }
     }
+
+    private static let writebackStep: Int64 = 16 << 20
+    private var writebackStarted: Int64 = 0
 }

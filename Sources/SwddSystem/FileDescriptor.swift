@@ -133,6 +133,13 @@ public struct FileDescriptor: Sendable, Hashable {
         if swdd_fcntl_setfl(rawValue, flags.rawValue) != 0 { throw SystemError.current("fcntl", path: path) }
     }
 
+    /// The C function is `sync_file_range(SYNC_FILE_RANGE_WRITE)`: starts writing a range's
+    /// dirty pages back without waiting, so a later `fdatasync` has less left to wait for.
+    /// Advisory (pipes and some file systems refuse it), so failures are ignored.
+    public func startWriteback(offset: Int64, length: Int64) {
+        _ = swdd_start_writeback(rawValue, offset, length)
+    }
+
     /// The C function is `posix_fadvise(POSIX_FADV_DONTNEED)`; advisory, so failures are ignored.
     public func dropCache(offset: Int64, length: Int64) {
         _ = swdd_fadvise_dontneed(rawValue, offset, length)

@@ -37,6 +37,7 @@ ssize_t swdd_splice(int fd_in, int64_t *off_in, int fd_out, int64_t *off_out,
                     size_t len, unsigned int flags);
 int swdd_fallocate(int fd, int mode, int64_t offset, int64_t len);
 int swdd_punch_hole(int fd, int64_t offset, int64_t len);
+int swdd_start_writeback(int fd, int64_t offset, int64_t len);
 int swdd_fadvise_dontneed(int fd, int64_t offset, int64_t len);
 int swdd_fadvise_sequential(int fd);
 
