@@ -66,55 +66,14 @@ struct RestoreCommand: ParsableCommand {
         }
         let size = layout.metadata.sourceSize
 
-        let plan: TargetPlan
-        do {
-            plan = try prepareTarget(size: layout.metadata.sourceSize, sectorSize: layout.metadata.sectorSize, streamed: false)
-        } catch let refusal as ImageCommand.Refusal {
-            support.complain(refusal.message)
-            throw ExitCode(1)
-        } catch let refusal as TargetSafety.Refusal {
-            support.complain(refusal.message)
-            throw ExitCode(1)
-        } catch {
-            support.complain("cannot write '\(target)': \(support.reason(error))")
-            throw ExitCode(1)
-        }
+        let plan = try preparedTarget(size: size, sectorSize: layout.metadata.sectorSize, streamed: false)
         defer { plan.claim?.release() }
-
-        let line = StatusLine(enabled: !quiet && FileDescriptor.standardError.isTerminal)
-        let partial = plan.partial
-        support.onSignal {
-            if let partial { try? FileSystemPath.remove(partial) }
-            line.finish()
-        }
-        let counters = TransferCounters()
-        if plan.precheck && !noPrecheck {
-            let progress = support.startProgress(line, counters: counters, total: size, quiet: quiet)
-            do {
-                try ImageRestorer.verify(layout, image: imageFile, threads: workers, counters: TransferCounters())
-            } catch {
-                progress?.stop()
-                line.finish()
-                support.complain("'\(image)' failed the check before writing; '\(target)' was not touched: \(support.reason(error))")
-                throw ExitCode(error is ImageFormatError ? support.damaged : 1)
-            }
-            progress?.stop()
-        }
-        let progress = support.startProgress(line, counters: counters, total: size, quiet: quiet)
-        let start = MonotonicClock.now()
-        do {
+        let precheck: ((TransferCounters) throws -> Void)? = plan.precheck && !noPrecheck
+            ? { try ImageRestorer.verify(layout, image: imageFile, threads: workers, counters: $0) } : nil
+        let elapsed = try writing(plan, from: "'\(image)'", total: size, precheck: precheck) { counters in
             try ImageRestorer.restore(layout, image: imageFile, to: plan.destination, threads: workers, counters: counters)
-            try plan.finish(size)
-        } catch {
-            progress?.stop()
-            line.finish()
-            if let partial { try? FileSystemPath.remove(partial) }
-            let state = partial != nil ? "nothing was left at '\(target)'" : "'\(target)' is incomplete"
-            support.complain("restoring '\(image)' failed, \(state): \(support.reason(error))")
-            throw ExitCode(error is ImageFormatError ? support.damaged : 1)
+            return size
         }
-        progress?.stop()
-        line.finish()
         var checked = ""
         if verify && target != "-" {
             do {
@@ -127,7 +86,7 @@ struct RestoreCommand: ParsableCommand {
         }
         if !quiet {
             support.complain("restored '\(image)' (\(ProgressLine.binarySize(size))) onto '\(target)' in "
-                             + support.timeAndRate(bytes: size, nanoseconds: MonotonicClock.now() - start) + checked)
+                             + support.timeAndRate(bytes: size, nanoseconds: elapsed.nanoseconds) + checked)
         }
         if !layout.metadata.unreadable.isEmpty {
             support.complain("note: the source of '\(image)' could not be read in \(support.unreadableSummary(layout.metadata.unreadable)); "
@@ -176,49 +135,77 @@ struct RestoreCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let header = restore.header
-        let plan: TargetPlan
+        let plan = try preparedTarget(size: header.announcedSourceSize, sectorSize: header.sectorSize, streamed: true)
+        defer { plan.claim?.release() }
+        if plan.precheck && !quiet {
+            support.complain("restoring from a pipe: the image cannot be checked before writing; each frame and block is checked as it arrives")
+        }
+        let elapsed = try writing(plan, from: "standard input", total: header.announcedSourceSize > 0 ? header.announcedSourceSize : nil,
+                                  precheck: nil) { _ in try restore.run(to: plan.destination, threads: workers).sourceSize }
+        if !quiet {
+            support.complain("restored standard input (\(ProgressLine.binarySize(elapsed.size))) onto '\(target)' in "
+                             + support.timeAndRate(bytes: elapsed.size, nanoseconds: elapsed.nanoseconds))
+        }
+    }
+
+    /// The target checked and opened, or the one-line refusal and exit 1.
+    private func preparedTarget(size: Int64, sectorSize: Int, streamed: Bool) throws -> TargetPlan {
+        let support = ImageCommandSupport.self
         do {
-            plan = try prepareTarget(size: header.announcedSourceSize, sectorSize: header.sectorSize, streamed: true)
+            return try prepareTarget(size: size, sectorSize: sectorSize, streamed: streamed)
         } catch let refusal as ImageCommand.Refusal {
             support.complain(refusal.message)
-            throw ExitCode(1)
         } catch let refusal as TargetSafety.Refusal {
             support.complain(refusal.message)
-            throw ExitCode(1)
         } catch {
             support.complain("cannot write '\(target)': \(support.reason(error))")
-            throw ExitCode(1)
         }
-        defer { plan.claim?.release() }
+        throw ExitCode(1)
+    }
+
+    /// Runs the check before writing (if any) and then `restoring`, with the progress line; on a
+    /// failure or a signal a new file's `.partial` is removed, and the message says what is left.
+    /// Returns the bytes restored and the time the writing took.
+    private func writing(_ plan: TargetPlan, from name: String, total: Int64?, precheck: ((TransferCounters) throws -> Void)?,
+                         restoring: (TransferCounters) throws -> Int64) throws -> (size: Int64, nanoseconds: UInt64) {
+        let support = ImageCommandSupport.self
         let line = StatusLine(enabled: !quiet && FileDescriptor.standardError.isTerminal)
         let partial = plan.partial
         support.onSignal {
             if let partial { try? FileSystemPath.remove(partial) }
             line.finish()
         }
-        if plan.precheck && !quiet {
-            support.complain("restoring from a pipe: the image cannot be checked before writing; each frame and block is checked as it arrives")
+        if let precheck {
+            let checked = TransferCounters()
+            let progress = support.startProgress(line, counters: checked, total: total, quiet: quiet)
+            do {
+                try precheck(checked)
+            } catch {
+                progress?.stop()
+                line.finish()
+                support.complain("\(name) failed the check before writing; '\(target)' was not touched: \(support.reason(error))")
+                throw ExitCode(error is ImageFormatError ? support.damaged : 1)
+            }
+            progress?.stop()
         }
-        let total = header.announcedSourceSize > 0 ? header.announcedSourceSize : nil
+        let counters = TransferCounters()
         let progress = support.startProgress(line, counters: counters, total: total, quiet: quiet)
+        defer {
+            progress?.stop()
+            line.finish()
+        }
         let start = MonotonicClock.now()
-        let metadata: ImageMetadata
         do {
-            metadata = try restore.run(to: plan.destination, threads: workers)
-            try plan.finish(metadata.sourceSize)
+            let size = try restoring(counters)
+            try plan.finish(size)
+            return (size, MonotonicClock.now() - start)
         } catch {
             progress?.stop()
             line.finish()
             if let partial { try? FileSystemPath.remove(partial) }
             let state = partial != nil ? "nothing was left at '\(target)'" : "'\(target)' is incomplete"
-            support.complain("restoring standard input failed, \(state): \(support.reason(error))")
+            support.complain("restoring \(name) failed, \(state): \(support.reason(error))")
             throw ExitCode(error is ImageFormatError ? support.damaged : 1)
-        }
-        progress?.stop()
-        line.finish()
-        if !quiet {
-            support.complain("restored standard input (\(ProgressLine.binarySize(metadata.sourceSize))) onto '\(target)' in "
-                             + support.timeAndRate(bytes: metadata.sourceSize, nanoseconds: MonotonicClock.now() - start))
         }
     }
 
