@@ -35,6 +35,15 @@ enum ImageCommandSupport {
         }
     }
 
+    /// The exit status a run ending with `error` has: 4 when it found damage or a mismatch.
+    static func exitStatus(for error: any Error) -> Int32 {
+        switch error {
+        case let error as ImageFormatError: status(for: error)
+        case is BmapRangeMismatch, is TargetMismatch: damaged
+        default: failed
+        }
+    }
+
     /// The text of any error a run can end with.
     static func reason(_ error: any Error) -> String {
         switch error {
@@ -42,6 +51,8 @@ enum ImageCommandSupport {
         case let error as SystemError: error.description
         case let error as SourceEndedEarly: "it ended at byte \(error.offset), before the image's size"
         case let error as SourceReadError: "read error at byte \(error.offset): \(error.error.reason)"
+        case let error as ParsedBmap.Invalid: "its bmap: \(error.reason)"
+        case let error as BmapRangeMismatch: "bytes \(error.range.lowerBound)..<\(error.range.upperBound) do not match their checksum in the bmap"
         case let error as TargetMismatch: "it differs from the image at block \(error.block) (byte \(error.offset))"
         case let error as ChunkPool.AllocationError:
             if case .outOfMemory(let bytes) = error { "out of memory for buffers of \(bytes) bytes" } else { "out of memory" }

@@ -27,6 +27,9 @@ struct RestoreCommand: ParsableCommand {
     @Argument(help: "A new or existing file, a block device, or - for standard output.")
     var target: String
 
+    @Option(help: ArgumentHelp("A bmaptool bmap for IMAGE (a raw or .zst image bmaptool made); found beside IMAGE as bmaptool finds it when IMAGE is not a swdd image.", valueName: "file"))
+    var bmap: String?
+
     @Flag(help: "Leave zero blocks unwritten: the target device already reads as zeros.")
     var skipZeros = false
 
@@ -52,6 +55,7 @@ struct RestoreCommand: ParsableCommand {
         let support = ImageCommandSupport.self
         let workers = max(1, threads ?? ProcessorCount.online)
         if image == "-" { return try restoreFromStream(workers: workers) }
+        if let pair = bmap ?? bmapBesideForeignImage() { return try restoreBmapPair(bmapPath: pair) }
         let imageFile: FileDescriptor
         let layout: ImageLayout
         do {
@@ -184,7 +188,7 @@ struct RestoreCommand: ParsableCommand {
                 progress?.stop()
                 line.finish()
                 support.complain("\(name) failed the check before writing; '\(target)' was not touched: \(support.reason(error))")
-                throw ExitCode(error is ImageFormatError ? support.damaged : 1)
+                throw ExitCode(support.exitStatus(for: error))
             }
             progress?.stop()
         }
@@ -205,7 +209,56 @@ struct RestoreCommand: ParsableCommand {
             if let partial { try? FileSystemPath.remove(partial) }
             let state = partial != nil ? "nothing was left at '\(target)'" : "'\(target)' is incomplete"
             support.complain("restoring \(name) failed, \(state): \(support.reason(error))")
-            throw ExitCode(error is ImageFormatError ? support.damaged : 1)
+            throw ExitCode(support.exitStatus(for: error))
+        }
+    }
+
+    /// A bmap beside IMAGE when IMAGE is not a swdd image: then it is one of bmaptool's pairs.
+    private func bmapBesideForeignImage() -> String? {
+        guard let file = try? FileDescriptor.open(image, flags: [.readOnly, .closeOnExec]) else { return nil }
+        defer { try? file.close() }
+        guard !ImageCommand.startsLikeAnImage(file) else { return nil }
+        return ParsedBmap.discover(forImage: image)
+    }
+
+    /// bmaptool's image + bmap pair: the image (raw or zstd) restored byte for byte, each bmap
+    /// range checked against its checksum as it passes; an existing target is checked whole first.
+    private func restoreBmapPair(bmapPath: String) throws {
+        let support = ImageCommandSupport.self
+        let parsed: ParsedBmap
+        let imageFile: FileDescriptor
+        let compressed = image.hasSuffix(".zst")
+        do {
+            let text = try FileDescriptor.open(bmapPath, flags: [.readOnly, .closeOnExec])
+            let size = Int(try text.status().size)
+            let bytes = try ImageLayout.readAll(text, count: min(size, 64 << 20))
+            try? text.close()
+            parsed = try ParsedBmap.parse(String(decoding: bytes, as: UTF8.self))
+            if let ext = [".gz", ".xz", ".bz2", ".lz4", ".lzo", ".zip", ".tgz"].first(where: { image.hasSuffix($0) }) {
+                throw ImageCommand.Refusal(message: "'\(image)' is compressed with \(ext): swdd restores raw and .zst bmaptool images; decompress it first")
+            }
+            imageFile = try FileDescriptor.open(image, flags: [.readOnly, .closeOnExec])
+        } catch let refusal as ImageCommand.Refusal {
+            support.complain(refusal.message)
+            throw ExitCode(1)
+        } catch let invalid as ParsedBmap.Invalid {
+            support.complain("cannot use bmap '\(bmapPath)': \(invalid.reason)")
+            throw ExitCode(1)
+        } catch {
+            support.complain("cannot restore '\(image)': \(support.reason(error))")
+            throw ExitCode(1)
+        }
+        let plan = try preparedTarget(size: parsed.imageSize, sectorSize: 0, streamed: false)
+        defer { plan.claim?.release() }
+        let precheck: ((TransferCounters) throws -> Void)? = plan.precheck && !noPrecheck
+            ? { try BmapPairRestore.check(image: imageFile, compressed: compressed, bmap: parsed, counters: $0) } : nil
+        let elapsed = try writing(plan, from: "'\(image)'", total: parsed.imageSize, precheck: precheck) { counters in
+            try BmapPairRestore.run(image: imageFile, compressed: compressed, bmap: parsed, to: plan.destination, counters: counters)
+            return parsed.imageSize
+        }
+        if !quiet {
+            support.complain("restored '\(image)' (\(ProgressLine.binarySize(parsed.imageSize))) with bmap '\(bmapPath)' onto '\(target)' in "
+                             + support.timeAndRate(bytes: parsed.imageSize, nanoseconds: elapsed.nanoseconds) + ", every range checked")
         }
     }
 
@@ -233,7 +286,8 @@ struct RestoreCommand: ParsableCommand {
             guard Int64(geometry.size) >= size || streamed && size == 0 else {
                 throw ImageCommand.Refusal(message: "refusing to restore onto '\(target)': it holds \(geometry.size) bytes, the image \(size)")
             }
-            if geometry.logicalSectorSize != sectorSize && !force {
+            // 0: the image does not say (a bmaptool pair), so there is nothing to compare.
+            if sectorSize != 0 && geometry.logicalSectorSize != sectorSize && !force {
                 throw ImageCommand.Refusal(message: "refusing to restore onto '\(target)': its logical sectors are \(geometry.logicalSectorSize) bytes, "
                                            + "the image's \(sectorSize) (partition tables would not be found; use --force to write anyway)")
             }

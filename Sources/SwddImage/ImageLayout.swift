@@ -111,6 +111,13 @@ public struct ImageLayout: Sendable {
         return Array(bytes[SkippableFrame.headerSize...])
     }
 
+    /// The first `count` bytes of a small file (a bmap), however much of it there is.
+    public static func readAll(_ descriptor: FileDescriptor, count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let got = try bytes.withUnsafeMutableBytes { try descriptor.readAll(fromAbsoluteOffset: 0, into: $0) }
+        return Array(bytes.prefix(got))
+    }
+
     static func read(_ descriptor: FileDescriptor, at offset: Int64, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         let got = try bytes.withUnsafeMutableBytes { try descriptor.readAll(fromAbsoluteOffset: offset, into: $0) }

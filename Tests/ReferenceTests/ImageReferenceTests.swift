@@ -222,6 +222,25 @@ struct ImageReferenceTests {
             swdd restore i.zst back 2>/dev/null; echo "restore $?|restore 3"
             echo "$(sum back) $(sum expected)"
             """),
+        ScriptCase(name: "bmaptool's own image + bmap pairs, raw and .zst, every range checked", script: """
+            truncate -s 32M pair.raw
+            dd if="$REF_POOL" of=pair.raw bs=1M seek=2 count=3 conv=notrunc status=none
+            head -c 100000 disk | dd of=pair.raw bs=1M seek=20 conv=notrunc status=none
+            bmaptool create -o pair.raw.bmap pair.raw 2>/dev/null || exit 97
+            zstd -q pair.raw -o pair.raw.zst
+            swdd restore pair.raw new1 --quiet; echo "raw $?|raw 0"
+            echo "$(sum new1) $(sum pair.raw)"
+            swdd restore pair.raw.zst new2 --quiet; echo "zst $?|zst 0"
+            echo "$(sum new2) $(sum pair.raw)"
+            cp pair.raw bad.raw && printf 'Q' | dd of=bad.raw bs=1 seek=2500000 conv=notrunc 2>/dev/null
+            cp new1 keep
+            swdd restore bad.raw new1 --overwrite --bmap pair.raw.bmap 2> err; echo "bad $?|bad 4"
+            echo "$(sum new1) $(sum keep)"
+            echo "$(grep -c 'do not match their checksum in the bmap' err) 1"
+            sed 's/<ImageSize> 33554432/<ImageSize> 33554433/' pair.raw.bmap > edited.bmap
+            swdd restore pair.raw new3 --bmap edited.bmap 2> err; echo "edited $?|edited 1"
+            echo "$(cat err)|swdd: cannot use bmap 'edited.bmap': its BmapFileChecksum does not match"
+            """),
         ScriptCase(name: "--json summary", script: """
             swdd image disk i.zst --json > j || exit 1
             python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"
