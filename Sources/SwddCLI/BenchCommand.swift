@@ -59,6 +59,8 @@ struct BenchCommand: ParsableCommand {
     var progress = false
 
     func run() throws {
+        // A listing or report lost to a full disk or a closed pipe is an error, not exit 0.
+        StandardStreams.checkAtExit(program: "swdd")
         let plan: BenchPlan
         do {
             plan = try makePlan()

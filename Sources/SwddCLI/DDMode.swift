@@ -6,6 +6,8 @@ import SwddSystem
 enum DDMode {
     static func run(_ arguments: [String], program: String) -> Never {
         DDCopy.blockSignalsEarly()
+        // GNU dd's exit: lost --help/--version text is "write error", lost messages exit 1.
+        StandardStreams.checkAtExit(program: program)
         let locale = QuotingLocale.adoptEnvironmentLocale()
         let invocation: DDInvocation
         do {

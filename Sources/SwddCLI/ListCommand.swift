@@ -22,6 +22,8 @@ struct ListCommand: ParsableCommand {
     var paths: [String] = []
 
     func run() throws {
+        // A listing or report lost to a full disk or a closed pipe is an error, not exit 0.
+        StandardStreams.checkAtExit(program: "swdd")
         let named = !paths.isEmpty
         let targets: [String]
         if named {
