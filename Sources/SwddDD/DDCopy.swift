@@ -16,9 +16,9 @@ public enum DDCopy {
     static let deviceChunkSize = 4 << 20
 
     /// Four chunks keep the reader and writer busy. Records so large that one chunk is already
-    /// big get fewer: two still overlap reading and writing; past 256 MiB (bs=512M, bs=1G) one,
-    /// so swdd never needs much more memory than dd's single buffer and runs wherever dd runs
-    /// (reading and writing then take turns, as in dd).
+    /// big get fewer: two still overlap reading and writing; past 256 MiB (bs=512M, bs=1G) one
+    /// (reading and writing then take turns, as in dd). This is a wish: `DDBuffers` takes one
+    /// chunk first and the rest only as memory allows, so swdd runs wherever dd's single buffer fits.
     /// Each stage thread holds a chunk while it works, so stages get one more each — except for
     /// huge records, where memory matters more than overlap.
     static func chunkCount(forChunkSize size: Int, stageThreads: Int = 0) -> Int {
@@ -140,6 +140,11 @@ public enum DDCopy {
             return 0
         }
 
+        // GNU allocates its buffers here, after skip and seek and before the first read; so does
+        // swdd, before a kernel path moves anything: a bs= that cannot be had copies nothing.
+        let plan = PipelinePlan(settings, input: input, output: output, hashing: hashing)
+        let buffers = try DDBuffers.allocate(settings, chunkSize: plan.chunkSize, chunkCount: plan.chunkCount, alignment: plan.alignment)
+
         var recordsAlreadyRead: UInt64 = 0
         // The kernel paths move data nobody sees: not when it must be hashed.
         if hashing.isEmpty && DDSpliceCopy.isEligible(settings, input: input, output: output) {
@@ -157,43 +162,53 @@ public enum DDCopy {
         } else if hashing.isEmpty && DDKernelCopy.isEligible(settings, input: input, output: output) {
             recordsAlreadyRead = DDKernelCopy(settings: settings, input: input, output: output, counters: counters).run()
         }
-        return try runPipeline(settings, input: input, skip: skip, partialReadWarning: partialReadWarning, output: output, hashing: hashing,
+        return try runPipeline(settings, plan: plan, buffers: buffers, input: input, skip: skip, partialReadWarning: partialReadWarning,
+                               output: output, hashing: hashing,
                                outputPosition: (try? output.descriptor.seek(offset: 0, from: .current)) ?? outputPosition,
                                recordsAlreadyRead: recordsAlreadyRead, reporter: reporter, counters: counters)
     }
 
-    private static func runPipeline(_ settings: DDSettings, input: DDEndpoint, skip: DDPositioning.InputSkip,
-                                    partialReadWarning: DDPartialReadWarning, output: DDEndpoint, hashing: DDHashing,
-                                    outputPosition: Int64, recordsAlreadyRead: UInt64,
+    /// How the pipeline will run, decided before anything is allocated.
+    struct PipelinePlan {
+        /// Translation first (GNU translates a buffer before swab and re-blocking), on every
+        /// core; then the digests, each on a thread of its own.
+        var steps: [PipelineStep] = []
+        var chunkSize: Int
+        var chunkCount: Int
+        var alignment: Int
+        /// With a memory device on one side (and no disk on the other) there is nothing to
+        /// overlap: one thread and one cached chunk are faster.
+        var runsInline: Bool
+
+        init(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint, hashing: DDHashing) {
+            if let table = settings.translation {
+                steps.append(PipelineStep(DDTranslationStage(table: table), threading: .parallel(workers: ProcessorCount.online)))
+            }
+            steps += hashing.steps
+            alignment = max(4096, sectorSize(input), sectorSize(output))
+            let deviceIO = input.status.kind == .blockDevice || output.status.kind == .blockDevice
+                || settings.inputFlags.contains(.direct) || settings.outputFlags.contains(.direct)
+            chunkSize = DDCopy.chunkSize(ibs: settings.inputBlockSize, obs: settings.outputBlockSize,
+                                         target: deviceIO ? deviceChunkSize : fileChunkSize)
+            runsInline = (input.status.isMemoryDevice && output.status.kind != .blockDevice)
+                || (output.status.isMemoryDevice && input.status.kind != .blockDevice)
+            // An inline run uses one chunk.
+            chunkCount = runsInline ? 1 : DDCopy.chunkCount(forChunkSize: chunkSize, stageThreads: steps.reduce(0) { $0 + $1.workerCount })
+        }
+    }
+
+    private static func runPipeline(_ settings: DDSettings, plan: PipelinePlan, buffers: DDBuffers, input: DDEndpoint,
+                                    skip: DDPositioning.InputSkip, partialReadWarning: DDPartialReadWarning, output: DDEndpoint,
+                                    hashing: DDHashing, outputPosition: Int64, recordsAlreadyRead: UInt64,
                                     reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
         let ibs = settings.inputBlockSize
         let obs = settings.outputBlockSize
-        let alignment = max(4096, sectorSize(input), sectorSize(output))
         // O_DIRECT rejects unaligned sizes; batching could make a bad size happen to align, so
         // keep GNU's exact request sizes there and let the kernel give GNU's error.
         let readsBatched = (input.status.kind.readsAreFull || input.status.isMemoryDevice)
             && !(settings.inputFlags.contains(.direct) && ibs % sectorSize(input, fallback: 512) != 0)
         let writesBatched = (output.status.kind == .regular || output.status.kind == .blockDevice || output.status.isMemoryDevice)
             && !(settings.outputFlags.contains(.direct) && obs % sectorSize(output, fallback: 512) != 0)
-
-        // Translation first (GNU translates a buffer before swab and re-blocking), on every
-        // core; then the digests, each on a thread of its own.
-        var steps: [PipelineStep] = []
-        if let table = settings.translation {
-            steps.append(PipelineStep(DDTranslationStage(table: table), threading: .parallel(workers: ProcessorCount.online)))
-        }
-        steps += hashing.steps
-        let pool: ChunkPool
-        do {
-            let deviceIO = input.status.kind == .blockDevice || output.status.kind == .blockDevice
-                || settings.inputFlags.contains(.direct) || settings.outputFlags.contains(.direct)
-            let target = deviceIO ? deviceChunkSize : fileChunkSize
-            let size = chunkSize(ibs: ibs, obs: obs, target: target)
-            pool = try ChunkPool(chunkCount: chunkCount(forChunkSize: size, stageThreads: steps.reduce(0) { $0 + $1.workerCount }),
-                                 chunkSize: size, alignment: alignment)
-        } catch {
-            throw DDFatalError(message: DDMessages.memoryExhaustedByInputBuffer(size: ibs), printsStatistics: false)
-        }
         // Where reading starts: after skip=, and after whatever the kernel copy already moved.
         let inputOffset = skip.offset >= 0 ? ((try? input.descriptor.seek(offset: 0, from: .current)) ?? -1) : -1
         let reader = DDReader(input: input.descriptor, name: input.name, settings: settings, reporter: reporter,
@@ -204,22 +219,13 @@ public enum DDCopy {
                               inputSize: input.status.size, partialReadWarning: partialReadWarning)
         let writer = DDWriter(output: output.descriptor, settings: settings, counters: counters,
                               batched: writesBatched, position: outputPosition, digests: hashing.writerDigests)
-        var converter: DDConverter?
-        if settings.conversions.contains(.twoBuffers) {
-            converter = DDConverter(settings: settings, writer: writer, counters: counters,
-                                    capacity: max(obs, pool.chunkSize), alignment: alignment)
-            if converter == nil { throw DDFatalError(message: DDMessages.memoryExhaustedByOutputBuffer(size: obs), printsStatistics: false) }
-        }
+        let converter = buffers.converterBuffer.map { DDConverter(settings: settings, writer: writer, counters: counters, buffer: $0) }
         let sink = DDSink(writer: writer, converter: converter, counters: counters) { failure in
             if let failure { reporter.diagnose(DDMessages.errorReading(input.name, reason: failure.reason, locale: reporter.locale)) }
         }
         do {
-            let pipeline = Pipeline(pool: pool, source: reader, steps: steps, sink: sink)
-            // With a memory device on one side (and no disk on the other) there is nothing to
-            // overlap: one thread and one cached chunk are faster.
-            let nothingToOverlap = (input.status.isMemoryDevice && output.status.kind != .blockDevice)
-                || (output.status.isMemoryDevice && input.status.kind != .blockDevice)
-            if nothingToOverlap { try pipeline.runInline() } else { try pipeline.run() }
+            let pipeline = Pipeline(pool: buffers.pool, source: reader, steps: plan.steps, sink: sink)
+            if plan.runsInline { try pipeline.runInline() } else { try pipeline.run() }
         } catch let outcome as DDSink.Outcome {
             switch outcome {
             case .writeFailed(let error, let oneBuffer):
