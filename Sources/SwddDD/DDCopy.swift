@@ -35,12 +35,8 @@ public enum DDCopy {
         do {
             let input = try DDEndpoints.openInput(settings, locale: locale)
             let output = try DDEndpoints.openOutput(settings, locale: locale)
-            let progress = settings.status == .progress ? startProgress(reporter) : nil
-            var status: Int32
-            do {
-                defer { progress?.stop() }
-                status = try copy(settings, input: input, output: output, hashing: hashing, reporter: reporter, counters: counters)
-            }
+            reporter.startClock()
+            var status = try copy(settings, input: input, output: output, hashing: hashing, reporter: reporter, counters: counters)
             if !closeBoth(input, output, reporter: reporter) { status = 1 }
             reporter.printStatistics()
             if !hashing.isEmpty && !report(hashing, settings: settings, reporter: reporter) { status = 1 }
@@ -76,11 +72,6 @@ public enum DDCopy {
             reporter.printStatistics()
             if signal == SIGINT { SignalWatcher.terminate(with: SIGINT) }
         }
-    }
-
-    /// status=progress: GNU's line once a second, on the engine's ticker.
-    static func startProgress(_ reporter: DDReporter) -> ProgressTicker? {
-        ProgressTicker.start(interval: 1_000_000_000) { reporter.printProgress() }
     }
 
     /// GNU's cleanup: closing can report a delayed write error (NFS, quotas), which is fatal.
@@ -148,7 +139,7 @@ public enum DDCopy {
         var recordsAlreadyRead: UInt64 = 0
         // The kernel paths move data nobody sees: not when it must be hashed.
         if hashing.isEmpty && DDSpliceCopy.isEligible(settings, input: input, output: output) {
-            switch DDSpliceCopy(settings: settings, input: input, output: output, counters: counters).run() {
+            switch DDSpliceCopy(settings: settings, input: input, output: output, counters: counters, reporter: reporter).run() {
             case .done:
                 return try finishOutput(settings, output: output, writer: nil, reporter: reporter, status: 0)
             case .writeFailed(let error):
@@ -160,7 +151,7 @@ public enum DDCopy {
                 break
             }
         } else if hashing.isEmpty && DDKernelCopy.isEligible(settings, input: input, output: output) {
-            recordsAlreadyRead = DDKernelCopy(settings: settings, input: input, output: output, counters: counters).run()
+            recordsAlreadyRead = DDKernelCopy(settings: settings, input: input, output: output, counters: counters, reporter: reporter).run()
         }
         return try runPipeline(settings, plan: plan, buffers: buffers, input: input, skip: skip, partialReadWarning: partialReadWarning,
                                output: output, hashing: hashing,

@@ -70,13 +70,26 @@ final class DDReader: ChunkSource {
             pendingError = nil
             if !(try recoverFromReadError(error, chunk: chunk, context: context)) { return .end }
         }
-        return batched ? try fillBatched(chunk) : try fillRecordByRecord(chunk, context: context)
+        return batched ? try fillBatched(chunk, context: context) : try fillRecordByRecord(chunk, context: context)
+    }
+
+    /// status=progress: GNU checks the clock at the top of its copy loop, before each read and
+    /// before count= ends the copy, and prints what has been written. Returns true when the
+    /// records in this chunk must reach the writer first (a serial dd has written them by then):
+    /// the chunk is handed over, and the next fill checks again.
+    private func progressCheckpoint(_ context: ReaderContext) -> Bool {
+        guard reporter.status == .progress, reporter.progressIsDue(at: MonotonicClock.now()) else { return false }
+        if !units.isEmpty { return true }
+        context.waitUntilConsumerCaughtUp()
+        reporter.printProgress(at: MonotonicClock.now())
+        return false
     }
 
     // MARK: - Batched (files, block devices)
 
-    private func fillBatched(_ chunk: Chunk) throws -> FillResult {
+    private func fillBatched(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
         while chunk.freeSpace >= blockSize && !budgetSpent {
+            if progressCheckpoint(context) { return .more }
             var want: Int
             let isFinalPiece = recordsLeft == 0
             if isFinalPiece {
@@ -87,7 +100,7 @@ final class DDReader: ChunkSource {
             }
             if skipsHoles && !isFinalPiece {
                 switch standInForHole(upTo: want / blockSize, in: chunk) {
-                case .stoodIn: return budgetSpent ? finishedEnd() : .more  // a hole is a chunk of its own
+                case .stoodIn: return .more  // a hole is a chunk of its own
                 case .endsChunk: return .more
                 case .none: break
                 }
@@ -120,7 +133,10 @@ final class DDReader: ChunkSource {
                 return .end
             }
         }
-        if budgetSpent { return finishedEnd() }
+        if budgetSpent {
+            if progressCheckpoint(context) { return .more }
+            return finishedEnd()
+        }
         return .more
     }
 
@@ -202,6 +218,7 @@ final class DDReader: ChunkSource {
     private func fillRecordByRecord(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
         let slot = blockSize
         while chunk.freeSpace >= slot {
+            if progressCheckpoint(context) { return .more }
             if budgetSpent { finished = true; return .end }
             let size = recordsLeft > 0 ? blockSize : Int(finalBytes)
             let start = chunk.count
