@@ -19,6 +19,8 @@ final class DDConverter {
     /// The output block being filled (GNU's obuf), `fill` bytes used (GNU's oc).
     private let buffer: AlignedBuffer
     private var fill = 0
+    /// Bytes of output handed to the writer so far (whole blocks, then the last short one).
+    private var emitted: Int64 = 0
     /// Output-stream position of `buffer[0]`; with length-preserving conversions it equals the
     /// input-stream position, which lets a write failure be traced back to the records read.
     private var bufferStreamStart: Int64 = 0
@@ -62,11 +64,28 @@ final class DDConverter {
 
     private var preservesLength: Bool { layout == .simple }
 
-    /// Converts and queues for output the bytes of one input chunk.
-    func process(_ chunk: Chunk, streamStart: Int64) throws(Failure) {
+    /// The output stream's length so far: written, and gathered in the output block.
+    private var produced: Int64 { emitted + Int64(fill) }
+
+    /// After `process` with `recordEnds` (even one that failed part-way): the output stream's
+    /// length once each record had been converted, as GNU converts read by read — for nocache's
+    /// order of calls (`DDCacheAdvisor`). Records not reached are missing.
+    private(set) var recordMarks: [Int64] = []
+
+    /// Converts and queues for output the bytes of one input chunk. `recordEnds`, the
+    /// chunk-relative ends of its records, asks for `recordMarks`; the writes stay batched.
+    func process(_ chunk: Chunk, streamStart: Int64, recordEnds: [Int]? = nil) throws(Failure) {
         let base = UnsafeMutableRawPointer(chunk.base)
         var start = 0
         var count = chunk.count
+        recordMarks.removeAll(keepingCapacity: true)
+        if let recordEnds, layout == .simple {
+            // Output is input here, less the byte swab holds back after an odd stream position.
+            recordMarks = recordEnds.map { end in
+                let streamEnd = streamStart + Int64(end)
+                return swab ? streamEnd & ~1 : streamEnd
+            }
+        }
         if swab && count > 0 {
             // The byte held back from the previous chunk pairs with this one's first: the two go
             // out swapped (through the output block); the rest is swapped in place, as GNU swabs
@@ -86,7 +105,24 @@ final class DDConverter {
             }
             Self.swapPairsInPlace(base + start, count: count)
         }
-        try convert(base + start, count: count, streamStart: streamStart + Int64(start))
+        if let recordEnds, layout != .simple {
+            // block/unblock: convert record by record and note how far the output got after each.
+            // After swab a record's odd last byte waits for the next one.
+            let regionStart = streamStart + Int64(start)
+            var done = 0
+            for end in recordEnds {
+                let streamEnd = streamStart + Int64(end)
+                let upTo = min(count, max(done, Int((swab ? streamEnd & ~1 : streamEnd) - regionStart)))
+                if upTo > done {
+                    try convert(base + start + done, count: upTo - done, streamStart: regionStart + Int64(done))
+                    done = upTo
+                }
+                recordMarks.append(produced)
+            }
+            if done < count { try convert(base + start + done, count: count - done, streamStart: regionStart + Int64(done)) }
+        } else {
+            try convert(base + start, count: count, streamStart: streamStart + Int64(start))
+        }
         try flushWholeBlocks()
     }
 
@@ -123,6 +159,7 @@ final class DDConverter {
                 failure.isFinalPartial = true
                 throw failure
             }
+            emitted += Int64(fill)
             fill = 0
         }
     }
@@ -157,6 +194,7 @@ final class DDConverter {
                 throw Failure(failure: error, failedRecordStreamEnd: streamStart + Int64(error.failedUnitEnd))
             }
             offset = whole
+            emitted += Int64(whole)
             bufferStreamStart = streamStart + Int64(whole)
         } else if fill == 0, let streamStart {
             bufferStreamStart = streamStart
@@ -227,6 +265,7 @@ final class DDConverter {
         var units = DDRecordRuns()
         units.append(length: obs, count: blocks, isFull: true)
         try emit(buffer.base, units: units)
+        emitted += Int64(blocks * obs)
         let rest = fill - blocks * obs
         if rest > 0 { buffer.base.copyMemory(from: buffer.base + blocks * obs, byteCount: rest) }
         fill = rest

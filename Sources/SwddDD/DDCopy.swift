@@ -32,20 +32,61 @@ public enum DDCopy {
         let reporter = DDReporter(program: program, status: settings.status, counters: counters, locale: locale)
         let hashing = DDHashing(settings)
         installSignalHandling(reporter)
+        // What the copy leaves for the end, as GNU's main finds it after dd_copy.
+        var forcesSync = false
+        var advisor: DDCacheAdvisor?
+        var output: DDEndpoint?
         do {
             let input = try DDEndpoints.openInput(settings, locale: locale)
-            let output = try DDEndpoints.openOutput(settings, locale: locale)
+            let opened = try DDEndpoints.openOutput(settings, locale: locale)
+            output = opened
             reporter.startClock()
-            var status = try copy(settings, input: input, output: output, hashing: hashing, reporter: reporter, counters: counters)
-            if !closeBoth(input, output, reporter: reporter) { status = 1 }
+            let inputStart = (try? input.descriptor.seek(offset: 0, from: .current)) ?? -1
+            advisor = DDCacheAdvisor(settings, input: input.descriptor, inputOffset: inputStart >= 0 ? inputStart : nil, output: opened)
+            var status: Int32
+            var reportsDigests = true
+            do {
+                (status, forcesSync) = try copy(settings, input: input, inputStart: inputStart, output: opened, hashing: hashing,
+                                                advisor: advisor, reporter: reporter, counters: counters)
+            } catch let error where error.returnsFromCopy {
+                reporter.diagnose(error.message)
+                status = 1
+                forcesSync = error.forcesSync
+                reportsDigests = false
+            }
+            switch synchronize(settings, output: opened, forced: forcesSync, reporter: reporter) {
+            case .synced: break
+            case .fdatasyncFailed: status = 1
+            case .fsyncFailed: status = 1; reportsDigests = false
+            }
+            if let advisor, !dropCaches(advisor, input: input, output: opened, reporter: reporter) { status = 1 }
+            if !closeBoth(input, opened, reporter: reporter) { status = 1 }
             reporter.printStatistics()
-            if !hashing.isEmpty && !report(hashing, settings: settings, reporter: reporter) { status = 1 }
+            if reportsDigests && !hashing.isEmpty && !report(hashing, settings: settings, reporter: reporter) { status = 1 }
             return status
         } catch {
             if !error.message.isEmpty { reporter.diagnose(error.message) }
+            // GNU's quit: cleanup syncs the output first, and exits at once if that fails.
+            if error.printsStatistics, let output,
+               synchronize(settings, output: output, forced: forcesSync || error.forcesSync, reporter: reporter) != .synced {
+                return 1
+            }
             if error.printsStatistics { reporter.printStatistics() }
             return 1
         }
+    }
+
+    /// GNU's end of main for nocache: the last advice (to the end of the file, or what is
+    /// pending); after count=0 the one that cannot be given is reported, even with status=none.
+    /// Returns false when something was reported.
+    private static func dropCaches(_ advisor: DDCacheAdvisor, input: DDEndpoint, output: DDEndpoint, reporter: DDReporter) -> Bool {
+        let failures = advisor.finish()
+        for failure in failures {
+            let isInput = failure.side == .input
+            reporter.diagnose(DDMessages.failedToDiscardCache(isInput ? input.name : output.name, isInput: isInput,
+                                                              reason: failure.error.description, locale: reporter.locale))
+        }
+        return failures.isEmpty
     }
 
     /// The signals dd mode handles: SIGUSR1 (GNU ignores it when POSIXLY_CORRECT is set) and
@@ -114,22 +155,20 @@ public enum DDCopy {
         return true
     }
 
-    static func copy(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint, hashing: DDHashing,
-                     reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
-        let inputStart = (try? input.descriptor.seek(offset: 0, from: .current)) ?? -1
+    /// GNU's dd_copy: skip and seek, then the copy. Returns the status and whether the output
+    /// must be fsynced because O_DIRECT was dropped for a short write.
+    static func copy(_ settings: DDSettings, input: DDEndpoint, inputStart: Int64, output: DDEndpoint, hashing: DDHashing,
+                     advisor: DDCacheAdvisor?, reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> (Int32, Bool) {
         let partialReadWarning = DDPartialReadWarning(enabled: settings.warnPartialRead, reporter: reporter)
         let skip = try DDPositioning.skipInput(input, settings: settings, startOffset: inputStart, reporter: reporter,
                                                partialReadWarning: partialReadWarning)
         if skip.fellShort && settings.status != .none {
             reporter.diagnose(DDMessages.cannotSkipToSpecifiedOffset(input.name, locale: reporter.locale))
         }
-        let outputPosition = try DDPositioning.seekOutput(output, settings: settings, locale: reporter.locale)
-        if settings.copiesNothing {
-            // count=0 with nocache: GNU drops the cache of the whole rest of the file.
-            if settings.inputFlags.contains(.nocache) { input.descriptor.dropCache(offset: max(skip.offset, 0), length: 0) }
-            if settings.outputFlags.contains(.nocache) { output.descriptor.dropCache(offset: max(outputPosition, 0), length: 0) }
-            return 0
-        }
+        if skip.offset >= 0 { advisor?.inputAdvanced(to: skip.offset) }
+        _ = try DDPositioning.seekOutput(output, settings: settings, locale: reporter.locale)
+        // count=0: nothing is read (nocache's advice to the end of the file comes at the end).
+        if settings.copiesNothing { return (0, false) }
 
         // GNU allocates its buffers here, after skip and seek and before the first read; so does
         // swdd, before a kernel path moves anything: a bs= that cannot be had copies nothing.
@@ -141,21 +180,25 @@ public enum DDCopy {
         if hashing.isEmpty && DDSpliceCopy.isEligible(settings, input: input, output: output) {
             switch DDSpliceCopy(settings: settings, input: input, output: output, counters: counters, reporter: reporter).run() {
             case .done:
-                return try finishOutput(settings, output: output, writer: nil, reporter: reporter, status: 0)
+                return (0, false)
             case .writeFailed(let error):
-                let message = settings.conversions.contains(.twoBuffers)
-                    ? DDMessages.writingTo(output.name, reason: error.reason, locale: reporter.locale)
-                    : DDMessages.errorWriting(output.name, reason: error.reason, locale: reporter.locale)
-                throw DDFatalError(message: message, printsStatistics: true)
+                // A record of two buffers fails in GNU's write_output, which quits; one buffer's
+                // write fails in dd_copy, which returns.
+                if settings.conversions.contains(.twoBuffers) {
+                    throw DDFatalError(message: DDMessages.writingTo(output.name, reason: error.reason, locale: reporter.locale),
+                                       printsStatistics: true)
+                }
+                throw DDFatalError(message: DDMessages.errorWriting(output.name, reason: error.reason, locale: reporter.locale),
+                                   printsStatistics: true, returnsFromCopy: true)
             case .unsupported:
                 break
             }
         } else if hashing.isEmpty && DDKernelCopy.isEligible(settings, input: input, output: output) {
             recordsAlreadyRead = DDKernelCopy(settings: settings, input: input, output: output, counters: counters, reporter: reporter).run()
+            if recordsAlreadyRead > 0, let offset = try? input.descriptor.seek(offset: 0, from: .current) { advisor?.inputAdvanced(to: offset) }
         }
         return try runPipeline(settings, plan: plan, buffers: buffers, input: input, skip: skip, partialReadWarning: partialReadWarning,
-                               output: output, hashing: hashing,
-                               outputPosition: (try? output.descriptor.seek(offset: 0, from: .current)) ?? outputPosition,
+                               output: output, hashing: hashing, advisor: advisor,
                                recordsAlreadyRead: recordsAlreadyRead, reporter: reporter, counters: counters)
     }
 
@@ -190,8 +233,8 @@ public enum DDCopy {
 
     private static func runPipeline(_ settings: DDSettings, plan: PipelinePlan, buffers: DDBuffers, input: DDEndpoint,
                                     skip: DDPositioning.InputSkip, partialReadWarning: DDPartialReadWarning, output: DDEndpoint,
-                                    hashing: DDHashing, outputPosition: Int64, recordsAlreadyRead: UInt64,
-                                    reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
+                                    hashing: DDHashing, advisor: DDCacheAdvisor?, recordsAlreadyRead: UInt64,
+                                    reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> (Int32, Bool) {
         let ibs = settings.inputBlockSize
         let obs = settings.outputBlockSize
         // O_DIRECT rejects unaligned sizes; batching could make a bad size happen to align, so
@@ -209,9 +252,9 @@ public enum DDCopy {
                                 && !settings.conversions.contains(.block) && !settings.conversions.contains(.unblock),
                               inputSize: input.status.size, partialReadWarning: partialReadWarning)
         let writer = DDWriter(output: output.descriptor, settings: settings, counters: counters,
-                              batched: writesBatched, position: outputPosition, digests: hashing.writerDigests)
+                              batched: writesBatched, logsWrites: advisor != nil, digests: hashing.writerDigests)
         let converter = buffers.converterBuffer.map { DDConverter(settings: settings, writer: writer, counters: counters, buffer: $0) }
-        let sink = DDSink(writer: writer, converter: converter, counters: counters) { failure in
+        let sink = DDSink(writer: writer, converter: converter, counters: counters, advisor: advisor) { failure in
             if let failure { reporter.diagnose(DDMessages.errorReading(input.name, reason: failure.reason, locale: reporter.locale)) }
         }
         do {
@@ -220,41 +263,52 @@ public enum DDCopy {
         } catch let outcome as DDSink.Outcome {
             switch outcome {
             case .writeFailed(let error, let oneBuffer):
+                // "error writing": GNU's dd_copy returns (main syncs and drops the cache);
+                // "writing to": its write_output quits.
                 let message = oneBuffer ? DDMessages.errorWriting(output.name, reason: error.reason, locale: reporter.locale)
                                         : DDMessages.writingTo(output.name, reason: error.reason, locale: reporter.locale)
-                throw DDFatalError(message: message, printsStatistics: true)
+                throw DDFatalError(message: message, printsStatistics: true, returnsFromCopy: oneBuffer,
+                                   forcesSync: writer.needsSyncAtEnd)
             }
         } catch {
             // Pipeline.Failure: the reader thread could not be started.
             throw DDFatalError(message: "cannot start the reader thread: \(SystemError.describe(.resourceTemporarilyUnavailable))", printsStatistics: true)
         }
+        if reader.reachedEndOfInput { advisor?.noteEndOfInput() }
         let status: Int32 = sink.inputFailed ? 1 : 0
-        return try finishOutput(settings, output: output, writer: writer, reporter: reporter, status: status)
+        try extendSparseOutput(output, writer: writer, reporter: reporter)
+        return (status, writer.needsSyncAtEnd)
     }
 
-    /// GNU's end of dd_copy: extend a file whose last blocks were skipped by conv=sparse, then
-    /// fdatasync/fsync as asked (or as O_DIRECT's short last write requires).
-    private static func finishOutput(_ settings: DDSettings, output: DDEndpoint, writer: DDWriter?,
-                                     reporter: DDReporter, status: Int32) throws(DDFatalError) -> Int32 {
-        var status = status
+    /// GNU's end of dd_copy: a file whose last blocks conv=sparse seeked over is extended to
+    /// its length.
+    private static func extendSparseOutput(_ output: DDEndpoint, writer: DDWriter, reporter: DDReporter) throws(DDFatalError) {
         let fd = output.descriptor
-        if let writer, writer.finalOpWasSeek, output.status.kind == .regular,
-           let position = try? fd.seek(offset: 0, from: .current), let current = try? fd.status(), current.size < position {
-            do {
-                try fd.truncate(to: position)
-            } catch {
-                throw DDFatalError(message: DDMessages.failedToTruncate(size: position, path: output.name, reason: error.reason, locale: reporter.locale),
-                                   printsStatistics: true)
-            }
+        guard writer.finalOpWasSeek, output.status.kind == .regular,
+              let position = try? fd.seek(offset: 0, from: .current), let current = try? fd.status(), current.size < position else { return }
+        do {
+            try fd.truncate(to: position)
+        } catch {
+            throw DDFatalError(message: DDMessages.failedToTruncate(size: position, path: output.name, reason: error.reason, locale: reporter.locale),
+                               printsStatistics: true, returnsFromCopy: true, forcesSync: writer.needsSyncAtEnd)
         }
-        var wantsFsync = settings.conversions.contains(.fsync) || (writer?.needsSyncAtEnd ?? false)
+    }
+
+    enum SyncOutcome { case synced, fdatasyncFailed, fsyncFailed }
+
+    /// GNU's synchronize_output: fdatasync and/or fsync as conv= asks, or fsync because O_DIRECT
+    /// was dropped (`forced`); an fdatasync the file does not support falls back to fsync.
+    static func synchronize(_ settings: DDSettings, output: DDEndpoint, forced: Bool, reporter: DDReporter) -> SyncOutcome {
+        let fd = output.descriptor
+        var outcome = SyncOutcome.synced
+        var wantsFsync = settings.conversions.contains(.fsync) || forced
         if settings.conversions.contains(.fdatasync) {
             do {
                 try fd.syncData()
             } catch {
                 if error.code != .noFunction && error.code != .invalidArgument {
                     reporter.diagnose(DDMessages.fdatasyncFailed(output.name, reason: error.reason, locale: reporter.locale))
-                    status = 1
+                    outcome = .fdatasyncFailed
                 }
                 wantsFsync = true
             }
@@ -263,10 +317,11 @@ public enum DDCopy {
             do {
                 try fd.sync()
             } catch {
-                throw DDFatalError(message: DDMessages.fsyncFailed(output.name, reason: error.reason, locale: reporter.locale), printsStatistics: true)
+                reporter.diagnose(DDMessages.fsyncFailed(output.name, reason: error.reason, locale: reporter.locale))
+                return .fsyncFailed
             }
         }
-        return status
+        return outcome
     }
 
     static func sectorSize(_ endpoint: DDEndpoint, fallback: Int = 0) -> Int {

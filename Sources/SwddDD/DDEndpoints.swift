@@ -5,6 +5,11 @@ import SwddSystem
 struct DDFatalError: Error {
     var message: String
     var printsStatistics: Bool
+    /// GNU's dd_copy returns here instead of quitting (a failed write of its one buffer, or of the
+    /// last short block): main still syncs the output and drops the cache before the statistics.
+    var returnsFromCopy = false
+    /// O_DIRECT was dropped for a short write: GNU fsyncs the output (conversions_mask |= C_FSYNC).
+    var forcesSync = false
 }
 
 /// One side of the copy: the descriptor, the name GNU uses in messages (nil = standard
