@@ -228,7 +228,9 @@ private struct WriteCursor {
         while index < events.count {
             switch events[index] {
             case .directDropped:
-                guard position <= limit else { return }
+                // It comes with the short write after it, made during the read that produced
+                // that record: not with the read whose output ends where the drop stands.
+                guard position < limit else { return }
                 let at = position
                 advisor.noteDirectDropped { fileOffset(atStream: at) }
                 index += 1

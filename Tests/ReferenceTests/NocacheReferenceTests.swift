@@ -61,6 +61,8 @@ enum NocacheCases {
         traced("pipe input, count=1: nothing advised", setup: "", "printf abc | trace dd iflag=nocache count=1 of=out"),
         traced("oflag=direct: around the short last write", "trace dd if=in of=out oflag=direct bs=4096"),
         traced("oflag=direct with seek=", "trace dd if=in of=out oflag=direct bs=4096 seek=1"),
+        traced("iflag=nocache oflag=direct: the drop after the read that led to it", setup: "rnd 131073 > in",
+               "trace dd if=in of=out iflag=nocache oflag=direct bs=102400"),
         traced("oflag=direct: every short write from a pipe", setup: "",
                "slow abc de f | trace dd oflag=direct bs=4096 of=out"),
     ]
