@@ -35,11 +35,11 @@ public enum DDCopy {
         // What the copy leaves for the end, as GNU's main finds it after dd_copy.
         var forcesSync = false
         var advisor: DDCacheAdvisor?
-        var output: DDEndpoint?
+        var endpoints: (input: DDEndpoint, output: DDEndpoint)?
         do {
             let input = try DDEndpoints.openInput(settings, locale: locale)
             let opened = try DDEndpoints.openOutput(settings, locale: locale)
-            output = opened
+            endpoints = (input, opened)
             reporter.startClock()
             let inputStart = (try? input.descriptor.seek(offset: 0, from: .current)) ?? -1
             advisor = DDCacheAdvisor(settings, input: input.descriptor, inputOffset: inputStart >= 0 ? inputStart : nil, output: opened)
@@ -60,16 +60,20 @@ public enum DDCopy {
             case .fsyncFailed: status = 1; reportsDigests = false
             }
             if let advisor, !dropCaches(advisor, input: input, output: opened, reporter: reporter) { status = 1 }
-            if !closeBoth(input, opened, reporter: reporter) { status = 1 }
+            // GNU's cleanup dies when a close fails: no statistics.
+            if !closeBoth(input, opened, reporter: reporter) { return 1 }
             reporter.printStatistics()
             if reportsDigests && !hashing.isEmpty && !report(hashing, settings: settings, reporter: reporter) { status = 1 }
             return status
         } catch {
             if !error.message.isEmpty { reporter.diagnose(error.message) }
-            // GNU's quit: cleanup syncs the output first, and exits at once if that fails.
-            if error.printsStatistics, let output,
-               synchronize(settings, output: output, forced: forcesSync || error.forcesSync, reporter: reporter) != .synced {
-                return 1
+            // GNU's quit: cleanup syncs the output and closes both files, and dies if either
+            // fails, before the statistics.
+            if error.printsStatistics, let endpoints {
+                if synchronize(settings, output: endpoints.output, forced: forcesSync || error.forcesSync, reporter: reporter) != .synced
+                    || !closeBoth(endpoints.input, endpoints.output, reporter: reporter) {
+                    return 1
+                }
             }
             if error.printsStatistics { reporter.printStatistics() }
             return 1

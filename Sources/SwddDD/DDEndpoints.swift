@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SwddSystem
 
 /// A failure that ends dd before or outside the copy: the message (without the program name)
@@ -112,6 +115,9 @@ enum DDEndpoints {
         do {
             return try descriptor.status()
         } catch {
+            // GNU does not fstat a standard stream it was given: a closed one fails where it is
+            // read or written, and again where it is closed. An unknown kind takes no fast path.
+            if name == nil && error.code == .badFileDescriptor { return FileStatus(stat()) }
             throw DDFatalError(message: DDMessages.cannotFstat(name, isInput: isInput, reason: error.reason, locale: locale), printsStatistics: false)
         }
     }

@@ -2,7 +2,8 @@
 // error failed (the statistics, a progress line, a warning), silently; a closed standard error that
 // is never written is no error; `--help`/`--version` on a full or closed standard output say
 // `write error` (gnulib's close_stdout). A file dd opens never becomes a closed standard stream, so
-// nothing meant for standard error lands in `of=`. swdd's subcommands fail the same way when their
+// nothing meant for standard error lands in `of=`; a closed standard input or output used as the
+// data stream fails where GNU's fails. swdd's subcommands fail the same way when their
 // listing or report is lost, with one `swdd: …` line.
 
 import Foundation
@@ -28,12 +29,20 @@ enum StandardStreamCases {
                command: "dd if=in of=out bs=1000 count=2 2>&-; echo \"exit $?\""),
         DDCase(name: "closed stdin and stderr: of= keeps its data", setup: "rnd 3000 > in",
                command: "dd if=in of=out seek=1 <&- 2>&-; echo \"exit $?\""),
+        // A closed standard input or output as the data stream: GNU does not fstat it; the read
+        // or write fails, then the close, which ends dd before the statistics.
+        DDCase(name: "closed stdout as the output, two buffers", setup: "rnd 3000 > in", command: "dd if=in >&-; echo \"exit $?\""),
+        DDCase(name: "closed stdout as the output, one buffer", setup: "rnd 3000 > in", command: "dd if=in bs=512 >&-; echo \"exit $?\""),
+        DDCase(name: "closed stdout, count=0", setup: "rnd 3000 > in", command: "dd if=in count=0 >&-; echo \"exit $?\""),
+        DDCase(name: "closed stdout, conv=fsync", setup: "rnd 3000 > in", command: "dd if=in conv=fsync >&-; echo \"exit $?\""),
+        DDCase(name: "closed stdin as the input", command: "dd of=out <&-; echo \"exit $?\""),
+        DDCase(name: "closed stdin and stdout", command: "dd <&- >&-; echo \"exit $?\""),
         DDCase(name: "--help to a full stdout", command: "dd --help >/dev/full; echo \"exit $?\""),
         DDCase(name: "--help to a closed stdout", command: "dd --help >&-; echo \"exit $?\""),
         DDCase(name: "--version to a full stdout", command: "dd --version >/dev/full; echo \"exit $?\""),
         DDCase(name: "--version to a closed stdout", command: "dd --version >&-; echo \"exit $?\""),
         DDCase(name: "--version with stdout and stderr full", command: "dd --version >/dev/full 2>/dev/full; echo \"exit $?\""),
-    ].withUTF8 { $0.name.contains("--help") }
+    ].withUTF8 { $0.name.contains("--help") || $0.name.hasPrefix("closed stdin as") }
 }
 
 @Suite("dd reference: failed writes to standard output and error")
