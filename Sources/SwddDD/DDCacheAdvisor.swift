@@ -32,7 +32,8 @@ final class DDCacheAdvisor {
     private var recordBytes: Int64 = 0
 
     /// nil when nothing in the settings can make GNU drop a cache. `inputOffset` is GNU's
-    /// input_offset after skip= (nil: the input is not seekable).
+    /// input_offset as the input was opened (lseek's answer; nil: not seekable); skip= moves it
+    /// on (`inputAdvanced`).
     init?(_ settings: DDSettings, input: FileDescriptor, inputOffset: Int64?, output: DDEndpoint) {
         inputNocache = settings.inputFlags.contains(.nocache)
         outputNocache = settings.outputFlags.contains(.nocache)
