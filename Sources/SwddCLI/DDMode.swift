@@ -5,7 +5,12 @@ import SwddSystem
 /// codes match it, then run on the engine (`DDCopy`).
 enum DDMode {
     static func run(_ arguments: [String], program: String) -> Never {
+        // GNU dd is one thread with one buffer of bs; swdd must fit where it fits (ulimit -v):
+        // one malloc arena, not one per thread.
+        MallocArenas.limit(to: 1)
         DDCopy.blockSignalsEarly()
+        // GNU dd's exit: lost --help/--version text is "write error", lost messages exit 1.
+        StandardStreams.checkAtExit(program: program)
         let locale = QuotingLocale.adoptEnvironmentLocale()
         let invocation: DDInvocation
         do {

@@ -7,6 +7,9 @@ public enum SwddCommandLine {
     public static func main() -> Never {
         let arguments = CommandLine.arguments
         if arguments.count > 1, SwddSubcommands.names.contains(arguments[1]) {
+            // Every subcommand's output, help included (ArgumentParser prints before `run`), is
+            // checked at exit: lost output is `swdd: write error: …` and exit 1, never exit 0.
+            StandardStreams.checkAtExit(program: "swdd")
             SwddSubcommands.main(Array(arguments.dropFirst()))
             ProcessEnvironment.exit(status: 0)
         }

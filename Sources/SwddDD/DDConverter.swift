@@ -19,10 +19,11 @@ final class DDConverter {
     /// The output block being filled (GNU's obuf), `fill` bytes used (GNU's oc).
     private let buffer: AlignedBuffer
     private var fill = 0
+    /// Bytes of output handed to the writer so far (whole blocks, then the last short one).
+    private var emitted: Int64 = 0
     /// Output-stream position of `buffer[0]`; with length-preserving conversions it equals the
     /// input-stream position, which lets a write failure be traced back to the records read.
     private var bufferStreamStart: Int64 = 0
-    private var swabScratch: AlignedBuffer?
     private var savedByte: UInt8?
     private var column = 0
     private var pendingSpaces = 0
@@ -36,7 +37,17 @@ final class DDConverter {
         var isFinalPartial = false
     }
 
-    init?(settings: DDSettings, writer: DDWriter, counters: DDCounters, capacity: Int, alignment: Int) {
+    /// The output block buffer: `preferredCapacity` rounded down to whole output blocks (fewer,
+    /// larger writes), else the one block GNU allocates; nil when not even that can be had.
+    static func allocateBuffer(outputBlockSize obs: Int, preferredCapacity: Int, alignment: Int) -> AlignedBuffer? {
+        let blocks = max(1, preferredCapacity / obs)
+        if blocks > 1, let buffer = AlignedBuffer(capacity: blocks * obs, alignment: alignment) { return buffer }
+        return AlignedBuffer(capacity: obs, alignment: alignment)
+    }
+
+    /// `buffer` holds a whole number of output blocks (`allocateBuffer`), so full flushes are
+    /// whole records.
+    init(settings: DDSettings, writer: DDWriter, counters: DDCounters, buffer: AlignedBuffer) {
         self.writer = writer
         self.counters = counters
         self.obs = settings.outputBlockSize
@@ -48,29 +59,79 @@ final class DDConverter {
         self.swab = conversions.contains(.swab)
         self.newline = settings.newlineCharacter
         self.space = settings.spaceCharacter
-        // A whole number of output blocks, so full flushes are whole records.
-        let blocks = max(1, capacity / obs)
-        guard let buffer = AlignedBuffer(capacity: blocks * obs, alignment: alignment) else { return nil }
         self.buffer = buffer
     }
 
     private var preservesLength: Bool { layout == .simple }
 
-    /// Converts and queues for output the bytes of one input chunk.
-    func process(_ chunk: Chunk, streamStart: Int64) throws(Failure) {
-        var pointer = UnsafeMutableRawPointer(chunk.base)
+    /// The output stream's length so far: written, and gathered in the output block.
+    private var produced: Int64 { emitted + Int64(fill) }
+
+    /// After `process` with `recordEnds` (even one that failed part-way): the output stream's
+    /// length once each record had been converted, as GNU converts read by read — for nocache's
+    /// order of calls (`DDCacheAdvisor`). Records not reached are missing.
+    private(set) var recordMarks: [Int64] = []
+
+    /// Converts and queues for output the bytes of one input chunk. `recordEnds`, the
+    /// chunk-relative ends of its records, asks for `recordMarks`; the writes stay batched.
+    func process(_ chunk: Chunk, streamStart: Int64, recordEnds: [Int]? = nil) throws(Failure) {
+        let base = UnsafeMutableRawPointer(chunk.base)
+        var start = 0
         var count = chunk.count
-        if swab {
-            guard let swapped = swapPairs(pointer, count: count) else { return }
-            pointer = swapped.pointer
-            count = swapped.count
+        recordMarks.removeAll(keepingCapacity: true)
+        if let recordEnds, layout == .simple {
+            // Output is input here, less the byte swab holds back after an odd stream position.
+            recordMarks = recordEnds.map { end in
+                let streamEnd = streamStart + Int64(end)
+                return swab ? streamEnd & ~1 : streamEnd
+            }
         }
+        if swab && count > 0 {
+            // The byte held back from the previous chunk pairs with this one's first: the two go
+            // out swapped (through the output block); the rest is swapped in place, as GNU swabs
+            // in its input buffer, so no second buffer of the chunk's size is needed.
+            if let saved = savedByte {
+                savedByte = nil
+                var pair: (UInt8, UInt8) = (base.load(as: UInt8.self), saved)
+                try withUnsafeBytes(of: &pair) { bytes throws(Failure) in
+                    try convert(bytes.baseAddress!, count: 2, streamStart: streamStart - 1)
+                }
+                start = 1
+                count -= 1
+            }
+            if count % 2 == 1 {
+                count -= 1
+                savedByte = base.load(fromByteOffset: start + count, as: UInt8.self)
+            }
+            Self.swapPairsInPlace(base + start, count: count)
+        }
+        if let recordEnds, layout != .simple {
+            // block/unblock: convert record by record and note how far the output got after each.
+            // After swab a record's odd last byte waits for the next one.
+            let regionStart = streamStart + Int64(start)
+            var done = 0
+            for end in recordEnds {
+                let streamEnd = streamStart + Int64(end)
+                let upTo = min(count, max(done, Int((swab ? streamEnd & ~1 : streamEnd) - regionStart)))
+                if upTo > done {
+                    try convert(base + start + done, count: upTo - done, streamStart: regionStart + Int64(done))
+                    done = upTo
+                }
+                recordMarks.append(produced)
+            }
+            if done < count { try convert(base + start + done, count: count - done, streamStart: regionStart + Int64(done)) }
+        } else {
+            try convert(base + start, count: count, streamStart: streamStart + Int64(start))
+        }
+        try flushWholeBlocks()
+    }
+
+    private func convert(_ pointer: UnsafeRawPointer, count: Int, streamStart: Int64?) throws(Failure) {
         switch layout {
         case .simple: try copySimple(pointer, count: count, streamStart: streamStart)
         case .block: try copyWithBlock(pointer, count: count)
         case .unblock: try copyWithUnblock(pointer, count: count)
         }
-        try flushWholeBlocks()
     }
 
     /// End of input: GNU's tail of dd_copy — the swab byte held back, the padding of an
@@ -79,11 +140,7 @@ final class DDConverter {
         if let byte = savedByte {
             savedByte = nil
             var b = byte
-            switch layout {
-            case .simple: try copySimple(&b, count: 1, streamStart: nil)
-            case .block: try copyWithBlock(&b, count: 1)
-            case .unblock: try copyWithUnblock(&b, count: 1)
-            }
+            try withUnsafeBytes(of: &b) { bytes throws(Failure) in try convert(bytes.baseAddress!, count: 1, streamStart: nil) }
         }
         if layout == .block && column > 0 {
             for _ in column..<max(column, cbs) { try put(space) }
@@ -102,39 +159,25 @@ final class DDConverter {
                 failure.isFinalPartial = true
                 throw failure
             }
+            emitted += Int64(fill)
             fill = 0
         }
     }
 
     // MARK: - Conversions
 
-    /// Byte-pair swap over the whole stream; an odd byte waits for its partner in the next
-    /// chunk (GNU keeps it in saved_char), so the result does not depend on read sizes.
-    private func swapPairs(_ source: UnsafeMutableRawPointer, count: Int) -> (pointer: UnsafeMutableRawPointer, count: Int)? {
-        guard count > 0 else { return nil }
-        if swabScratch == nil || swabScratch!.capacity < count + 2 {
-            swabScratch = AlignedBuffer(capacity: count + 2, alignment: 64)
-        }
-        guard let scratch = swabScratch else { return nil }
-        let input = source.assumingMemoryBound(to: UInt8.self)
-        let out = scratch.base.assumingMemoryBound(to: UInt8.self)
+    /// Swaps each pair of bytes of an even-sized stretch (conv=swab); the byte without a partner
+    /// at a chunk's end waits in `savedByte` (GNU's saved_char), so the result does not depend on
+    /// read sizes.
+    private static func swapPairsInPlace(_ pointer: UnsafeMutableRawPointer, count: Int) {
+        let bytes = pointer.assumingMemoryBound(to: UInt8.self)
         var i = 0
-        var o = 0
-        if let saved = savedByte {
-            out[0] = input[0]
-            out[1] = saved
-            i = 1
-            o = 2
-            savedByte = nil
-        }
         while i + 1 < count {
-            out[o] = input[i + 1]
-            out[o + 1] = input[i]
+            let first = bytes[i]
+            bytes[i] = bytes[i + 1]
+            bytes[i + 1] = first
             i += 2
-            o += 2
         }
-        if i < count { savedByte = input[i] }
-        return (scratch.base, o)
     }
 
     /// No reformatting: whole output blocks go straight from the input chunk when nothing is
@@ -151,6 +194,7 @@ final class DDConverter {
                 throw Failure(failure: error, failedRecordStreamEnd: streamStart + Int64(error.failedUnitEnd))
             }
             offset = whole
+            emitted += Int64(whole)
             bufferStreamStart = streamStart + Int64(whole)
         } else if fill == 0, let streamStart {
             bufferStreamStart = streamStart
@@ -221,6 +265,7 @@ final class DDConverter {
         var units = DDRecordRuns()
         units.append(length: obs, count: blocks, isFull: true)
         try emit(buffer.base, units: units)
+        emitted += Int64(blocks * obs)
         let rest = fill - blocks * obs
         if rest > 0 { buffer.base.copyMemory(from: buffer.base + blocks * obs, byteCount: rest) }
         fill = rest

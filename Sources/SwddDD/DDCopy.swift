@@ -16,9 +16,9 @@ public enum DDCopy {
     static let deviceChunkSize = 4 << 20
 
     /// Four chunks keep the reader and writer busy. Records so large that one chunk is already
-    /// big get fewer: two still overlap reading and writing; past 256 MiB (bs=512M, bs=1G) one,
-    /// so swdd never needs much more memory than dd's single buffer and runs wherever dd runs
-    /// (reading and writing then take turns, as in dd).
+    /// big get fewer: two still overlap reading and writing; past 256 MiB (bs=512M, bs=1G) one
+    /// (reading and writing then take turns, as in dd). This is a wish: `DDBuffers` takes one
+    /// chunk first and the rest only as memory allows, so swdd runs wherever dd's single buffer fits.
     /// Each stage thread holds a chunk while it works, so stages get one more each — except for
     /// huge records, where memory matters more than overlap.
     static func chunkCount(forChunkSize size: Int, stageThreads: Int = 0) -> Int {
@@ -32,24 +32,65 @@ public enum DDCopy {
         let reporter = DDReporter(program: program, status: settings.status, counters: counters, locale: locale)
         let hashing = DDHashing(settings)
         installSignalHandling(reporter)
+        // What the copy leaves for the end, as GNU's main finds it after dd_copy.
+        var forcesSync = false
+        var advisor: DDCacheAdvisor?
+        var endpoints: (input: DDEndpoint, output: DDEndpoint)?
         do {
             let input = try DDEndpoints.openInput(settings, locale: locale)
-            let output = try DDEndpoints.openOutput(settings, locale: locale)
-            let progress = settings.status == .progress ? startProgress(reporter) : nil
+            let opened = try DDEndpoints.openOutput(settings, locale: locale)
+            endpoints = (input, opened)
+            reporter.startClock()
+            let inputStart = (try? input.descriptor.seek(offset: 0, from: .current)) ?? -1
+            advisor = DDCacheAdvisor(settings, input: input.descriptor, inputOffset: inputStart >= 0 ? inputStart : nil, output: opened)
             var status: Int32
+            var reportsDigests = true
             do {
-                defer { progress?.stop() }
-                status = try copy(settings, input: input, output: output, hashing: hashing, reporter: reporter, counters: counters)
+                (status, forcesSync) = try copy(settings, input: input, inputStart: inputStart, output: opened, hashing: hashing,
+                                                advisor: advisor, reporter: reporter, counters: counters)
+            } catch let error where error.returnsFromCopy {
+                reporter.diagnose(error.message)
+                status = 1
+                forcesSync = error.forcesSync
+                reportsDigests = false
             }
-            if !closeBoth(input, output, reporter: reporter) { status = 1 }
+            switch synchronize(settings, output: opened, forced: forcesSync, reporter: reporter) {
+            case .synced: break
+            case .fdatasyncFailed: status = 1
+            case .fsyncFailed: status = 1; reportsDigests = false
+            }
+            if let advisor, !dropCaches(advisor, input: input, output: opened, reporter: reporter) { status = 1 }
+            // GNU's cleanup dies when a close fails: no statistics.
+            if !closeBoth(input, opened, reporter: reporter) { return 1 }
             reporter.printStatistics()
-            if !hashing.isEmpty && !report(hashing, settings: settings, reporter: reporter) { status = 1 }
+            if reportsDigests && !hashing.isEmpty && !report(hashing, settings: settings, reporter: reporter) { status = 1 }
             return status
         } catch {
             if !error.message.isEmpty { reporter.diagnose(error.message) }
+            // GNU's quit: cleanup syncs the output and closes both files, and dies if either
+            // fails, before the statistics.
+            if error.printsStatistics, let endpoints {
+                if synchronize(settings, output: endpoints.output, forced: forcesSync || error.forcesSync, reporter: reporter) != .synced
+                    || !closeBoth(endpoints.input, endpoints.output, reporter: reporter) {
+                    return 1
+                }
+            }
             if error.printsStatistics { reporter.printStatistics() }
             return 1
         }
+    }
+
+    /// GNU's end of main for nocache: the last advice (to the end of the file, or what is
+    /// pending); after count=0 the one that cannot be given is reported, even with status=none.
+    /// Returns false when something was reported.
+    private static func dropCaches(_ advisor: DDCacheAdvisor, input: DDEndpoint, output: DDEndpoint, reporter: DDReporter) -> Bool {
+        let failures = advisor.finish()
+        for failure in failures {
+            let isInput = failure.side == .input
+            reporter.diagnose(DDMessages.failedToDiscardCache(isInput ? input.name : output.name, isInput: isInput,
+                                                              reason: failure.error.description, locale: reporter.locale))
+        }
+        return failures.isEmpty
     }
 
     /// The signals dd mode handles: SIGUSR1 (GNU ignores it when POSIXLY_CORRECT is set) and
@@ -76,11 +117,6 @@ public enum DDCopy {
             reporter.printStatistics()
             if signal == SIGINT { SignalWatcher.terminate(with: SIGINT) }
         }
-    }
-
-    /// status=progress: GNU's line once a second, on the engine's ticker.
-    static func startProgress(_ reporter: DDReporter) -> ProgressTicker? {
-        ProgressTicker.start(interval: 1_000_000_000) { reporter.printProgress() }
     }
 
     /// GNU's cleanup: closing can report a delayed write error (NFS, quotas), which is fatal.
@@ -123,77 +159,94 @@ public enum DDCopy {
         return true
     }
 
-    static func copy(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint, hashing: DDHashing,
-                     reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
-        let inputStart = (try? input.descriptor.seek(offset: 0, from: .current)) ?? -1
+    /// GNU's dd_copy: skip and seek, then the copy. Returns the status and whether the output
+    /// must be fsynced because O_DIRECT was dropped for a short write.
+    static func copy(_ settings: DDSettings, input: DDEndpoint, inputStart: Int64, output: DDEndpoint, hashing: DDHashing,
+                     advisor: DDCacheAdvisor?, reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> (Int32, Bool) {
         let partialReadWarning = DDPartialReadWarning(enabled: settings.warnPartialRead, reporter: reporter)
         let skip = try DDPositioning.skipInput(input, settings: settings, startOffset: inputStart, reporter: reporter,
                                                partialReadWarning: partialReadWarning)
         if skip.fellShort && settings.status != .none {
             reporter.diagnose(DDMessages.cannotSkipToSpecifiedOffset(input.name, locale: reporter.locale))
         }
-        let outputPosition = try DDPositioning.seekOutput(output, settings: settings, locale: reporter.locale)
-        if settings.copiesNothing {
-            // count=0 with nocache: GNU drops the cache of the whole rest of the file.
-            if settings.inputFlags.contains(.nocache) { input.descriptor.dropCache(offset: max(skip.offset, 0), length: 0) }
-            if settings.outputFlags.contains(.nocache) { output.descriptor.dropCache(offset: max(outputPosition, 0), length: 0) }
-            return 0
-        }
+        if skip.offset >= 0 { advisor?.inputAdvanced(to: skip.offset) }
+        _ = try DDPositioning.seekOutput(output, settings: settings, locale: reporter.locale)
+        // count=0: nothing is read (nocache's advice to the end of the file comes at the end).
+        if settings.copiesNothing { return (0, false) }
+
+        // GNU allocates its buffers here, after skip and seek and before the first read; so does
+        // swdd, before a kernel path moves anything: a bs= that cannot be had copies nothing.
+        let plan = PipelinePlan(settings, input: input, output: output, hashing: hashing)
+        let buffers = try DDBuffers.allocate(settings, chunkSize: plan.chunkSize, chunkCount: plan.chunkCount, alignment: plan.alignment)
 
         var recordsAlreadyRead: UInt64 = 0
         // The kernel paths move data nobody sees: not when it must be hashed.
         if hashing.isEmpty && DDSpliceCopy.isEligible(settings, input: input, output: output) {
-            switch DDSpliceCopy(settings: settings, input: input, output: output, counters: counters).run() {
+            switch DDSpliceCopy(settings: settings, input: input, output: output, counters: counters, reporter: reporter).run() {
             case .done:
-                return try finishOutput(settings, output: output, writer: nil, reporter: reporter, status: 0)
+                return (0, false)
             case .writeFailed(let error):
-                let message = settings.conversions.contains(.twoBuffers)
-                    ? DDMessages.writingTo(output.name, reason: error.reason, locale: reporter.locale)
-                    : DDMessages.errorWriting(output.name, reason: error.reason, locale: reporter.locale)
-                throw DDFatalError(message: message, printsStatistics: true)
+                // A record of two buffers fails in GNU's write_output, which quits; one buffer's
+                // write fails in dd_copy, which returns.
+                if settings.conversions.contains(.twoBuffers) {
+                    throw DDFatalError(message: DDMessages.writingTo(output.name, reason: error.reason, locale: reporter.locale),
+                                       printsStatistics: true)
+                }
+                throw DDFatalError(message: DDMessages.errorWriting(output.name, reason: error.reason, locale: reporter.locale),
+                                   printsStatistics: true, returnsFromCopy: true)
             case .unsupported:
                 break
             }
         } else if hashing.isEmpty && DDKernelCopy.isEligible(settings, input: input, output: output) {
-            recordsAlreadyRead = DDKernelCopy(settings: settings, input: input, output: output, counters: counters).run()
+            recordsAlreadyRead = DDKernelCopy(settings: settings, input: input, output: output, counters: counters, reporter: reporter).run()
+            if recordsAlreadyRead > 0, let offset = try? input.descriptor.seek(offset: 0, from: .current) { advisor?.inputAdvanced(to: offset) }
         }
-        return try runPipeline(settings, input: input, skip: skip, partialReadWarning: partialReadWarning, output: output, hashing: hashing,
-                               outputPosition: (try? output.descriptor.seek(offset: 0, from: .current)) ?? outputPosition,
+        return try runPipeline(settings, plan: plan, buffers: buffers, input: input, skip: skip, partialReadWarning: partialReadWarning,
+                               output: output, hashing: hashing, advisor: advisor,
                                recordsAlreadyRead: recordsAlreadyRead, reporter: reporter, counters: counters)
     }
 
-    private static func runPipeline(_ settings: DDSettings, input: DDEndpoint, skip: DDPositioning.InputSkip,
-                                    partialReadWarning: DDPartialReadWarning, output: DDEndpoint, hashing: DDHashing,
-                                    outputPosition: Int64, recordsAlreadyRead: UInt64,
-                                    reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> Int32 {
+    /// How the pipeline will run, decided before anything is allocated.
+    struct PipelinePlan {
+        /// Translation first (GNU translates a buffer before swab and re-blocking), on every
+        /// core; then the digests, each on a thread of its own.
+        var steps: [PipelineStep] = []
+        var chunkSize: Int
+        var chunkCount: Int
+        var alignment: Int
+        /// With a memory device on one side (and no disk on the other) there is nothing to
+        /// overlap: one thread and one cached chunk are faster.
+        var runsInline: Bool
+
+        init(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint, hashing: DDHashing) {
+            if let table = settings.translation {
+                steps.append(PipelineStep(DDTranslationStage(table: table), threading: .parallel(workers: ProcessorCount.online)))
+            }
+            steps += hashing.steps
+            alignment = max(4096, sectorSize(input), sectorSize(output))
+            let deviceIO = input.status.kind == .blockDevice || output.status.kind == .blockDevice
+                || settings.inputFlags.contains(.direct) || settings.outputFlags.contains(.direct)
+            chunkSize = DDCopy.chunkSize(ibs: settings.inputBlockSize, obs: settings.outputBlockSize,
+                                         target: deviceIO ? deviceChunkSize : fileChunkSize)
+            runsInline = (input.status.isMemoryDevice && output.status.kind != .blockDevice)
+                || (output.status.isMemoryDevice && input.status.kind != .blockDevice)
+            // An inline run uses one chunk.
+            chunkCount = runsInline ? 1 : DDCopy.chunkCount(forChunkSize: chunkSize, stageThreads: steps.reduce(0) { $0 + $1.workerCount })
+        }
+    }
+
+    private static func runPipeline(_ settings: DDSettings, plan: PipelinePlan, buffers: DDBuffers, input: DDEndpoint,
+                                    skip: DDPositioning.InputSkip, partialReadWarning: DDPartialReadWarning, output: DDEndpoint,
+                                    hashing: DDHashing, advisor: DDCacheAdvisor?, recordsAlreadyRead: UInt64,
+                                    reporter: DDReporter, counters: DDCounters) throws(DDFatalError) -> (Int32, Bool) {
         let ibs = settings.inputBlockSize
         let obs = settings.outputBlockSize
-        let alignment = max(4096, sectorSize(input), sectorSize(output))
         // O_DIRECT rejects unaligned sizes; batching could make a bad size happen to align, so
         // keep GNU's exact request sizes there and let the kernel give GNU's error.
         let readsBatched = (input.status.kind.readsAreFull || input.status.isMemoryDevice)
             && !(settings.inputFlags.contains(.direct) && ibs % sectorSize(input, fallback: 512) != 0)
         let writesBatched = (output.status.kind == .regular || output.status.kind == .blockDevice || output.status.isMemoryDevice)
             && !(settings.outputFlags.contains(.direct) && obs % sectorSize(output, fallback: 512) != 0)
-
-        // Translation first (GNU translates a buffer before swab and re-blocking), on every
-        // core; then the digests, each on a thread of its own.
-        var steps: [PipelineStep] = []
-        if let table = settings.translation {
-            steps.append(PipelineStep(DDTranslationStage(table: table), threading: .parallel(workers: ProcessorCount.online)))
-        }
-        steps += hashing.steps
-        let pool: ChunkPool
-        do {
-            let deviceIO = input.status.kind == .blockDevice || output.status.kind == .blockDevice
-                || settings.inputFlags.contains(.direct) || settings.outputFlags.contains(.direct)
-            let target = deviceIO ? deviceChunkSize : fileChunkSize
-            let size = chunkSize(ibs: ibs, obs: obs, target: target)
-            pool = try ChunkPool(chunkCount: chunkCount(forChunkSize: size, stageThreads: steps.reduce(0) { $0 + $1.workerCount }),
-                                 chunkSize: size, alignment: alignment)
-        } catch {
-            throw DDFatalError(message: DDMessages.memoryExhaustedByInputBuffer(size: ibs), printsStatistics: false)
-        }
         // Where reading starts: after skip=, and after whatever the kernel copy already moved.
         let inputOffset = skip.offset >= 0 ? ((try? input.descriptor.seek(offset: 0, from: .current)) ?? -1) : -1
         let reader = DDReader(input: input.descriptor, name: input.name, settings: settings, reporter: reporter,
@@ -203,61 +256,63 @@ public enum DDCopy {
                                 && !settings.conversions.contains(.block) && !settings.conversions.contains(.unblock),
                               inputSize: input.status.size, partialReadWarning: partialReadWarning)
         let writer = DDWriter(output: output.descriptor, settings: settings, counters: counters,
-                              batched: writesBatched, position: outputPosition, digests: hashing.writerDigests)
-        var converter: DDConverter?
-        if settings.conversions.contains(.twoBuffers) {
-            converter = DDConverter(settings: settings, writer: writer, counters: counters,
-                                    capacity: max(obs, pool.chunkSize), alignment: alignment)
-            if converter == nil { throw DDFatalError(message: DDMessages.memoryExhaustedByOutputBuffer(size: obs), printsStatistics: false) }
-        }
-        let sink = DDSink(writer: writer, converter: converter, counters: counters) { failure in
+                              batched: writesBatched, logsWrites: advisor != nil, digests: hashing.writerDigests)
+        let converter = buffers.converterBuffer.map { DDConverter(settings: settings, writer: writer, counters: counters, buffer: $0) }
+        let sink = DDSink(writer: writer, converter: converter, counters: counters, advisor: advisor) { failure in
             if let failure { reporter.diagnose(DDMessages.errorReading(input.name, reason: failure.reason, locale: reporter.locale)) }
         }
         do {
-            let pipeline = Pipeline(pool: pool, source: reader, steps: steps, sink: sink)
-            // With a memory device on one side (and no disk on the other) there is nothing to
-            // overlap: one thread and one cached chunk are faster.
-            let nothingToOverlap = (input.status.isMemoryDevice && output.status.kind != .blockDevice)
-                || (output.status.isMemoryDevice && input.status.kind != .blockDevice)
-            if nothingToOverlap { try pipeline.runInline() } else { try pipeline.run() }
+            let pipeline = Pipeline(pool: buffers.pool, source: reader, steps: plan.steps, sink: sink)
+            if plan.runsInline { try pipeline.runInline() } else { try pipeline.run() }
         } catch let outcome as DDSink.Outcome {
             switch outcome {
             case .writeFailed(let error, let oneBuffer):
+                // "error writing": GNU's dd_copy returns (main syncs and drops the cache);
+                // "writing to": its write_output quits.
                 let message = oneBuffer ? DDMessages.errorWriting(output.name, reason: error.reason, locale: reporter.locale)
                                         : DDMessages.writingTo(output.name, reason: error.reason, locale: reporter.locale)
-                throw DDFatalError(message: message, printsStatistics: true)
+                throw DDFatalError(message: message, printsStatistics: true, returnsFromCopy: oneBuffer,
+                                   forcesSync: writer.needsSyncAtEnd)
             }
         } catch {
             // Pipeline.Failure: the reader thread could not be started.
             throw DDFatalError(message: "cannot start the reader thread: \(SystemError.describe(.resourceTemporarilyUnavailable))", printsStatistics: true)
         }
+        if reader.reachedEndOfInput { advisor?.noteEndOfInput() }
         let status: Int32 = sink.inputFailed ? 1 : 0
-        return try finishOutput(settings, output: output, writer: writer, reporter: reporter, status: status)
+        try extendSparseOutput(output, writer: writer, reporter: reporter)
+        return (status, writer.needsSyncAtEnd)
     }
 
-    /// GNU's end of dd_copy: extend a file whose last blocks were skipped by conv=sparse, then
-    /// fdatasync/fsync as asked (or as O_DIRECT's short last write requires).
-    private static func finishOutput(_ settings: DDSettings, output: DDEndpoint, writer: DDWriter?,
-                                     reporter: DDReporter, status: Int32) throws(DDFatalError) -> Int32 {
-        var status = status
+    /// GNU's end of dd_copy: a file whose last blocks conv=sparse seeked over is extended to
+    /// its length.
+    private static func extendSparseOutput(_ output: DDEndpoint, writer: DDWriter, reporter: DDReporter) throws(DDFatalError) {
         let fd = output.descriptor
-        if let writer, writer.finalOpWasSeek, output.status.kind == .regular,
-           let position = try? fd.seek(offset: 0, from: .current), let current = try? fd.status(), current.size < position {
-            do {
-                try fd.truncate(to: position)
-            } catch {
-                throw DDFatalError(message: DDMessages.failedToTruncate(size: position, path: output.name, reason: error.reason, locale: reporter.locale),
-                                   printsStatistics: true)
-            }
+        guard writer.finalOpWasSeek, output.status.kind == .regular,
+              let position = try? fd.seek(offset: 0, from: .current), let current = try? fd.status(), current.size < position else { return }
+        do {
+            try fd.truncate(to: position)
+        } catch {
+            throw DDFatalError(message: DDMessages.failedToTruncate(size: position, path: output.name, reason: error.reason, locale: reporter.locale),
+                               printsStatistics: true, returnsFromCopy: true, forcesSync: writer.needsSyncAtEnd)
         }
-        var wantsFsync = settings.conversions.contains(.fsync) || (writer?.needsSyncAtEnd ?? false)
+    }
+
+    enum SyncOutcome { case synced, fdatasyncFailed, fsyncFailed }
+
+    /// GNU's synchronize_output: fdatasync and/or fsync as conv= asks, or fsync because O_DIRECT
+    /// was dropped (`forced`); an fdatasync the file does not support falls back to fsync.
+    static func synchronize(_ settings: DDSettings, output: DDEndpoint, forced: Bool, reporter: DDReporter) -> SyncOutcome {
+        let fd = output.descriptor
+        var outcome = SyncOutcome.synced
+        var wantsFsync = settings.conversions.contains(.fsync) || forced
         if settings.conversions.contains(.fdatasync) {
             do {
                 try fd.syncData()
             } catch {
                 if error.code != .noFunction && error.code != .invalidArgument {
                     reporter.diagnose(DDMessages.fdatasyncFailed(output.name, reason: error.reason, locale: reporter.locale))
-                    status = 1
+                    outcome = .fdatasyncFailed
                 }
                 wantsFsync = true
             }
@@ -266,10 +321,11 @@ public enum DDCopy {
             do {
                 try fd.sync()
             } catch {
-                throw DDFatalError(message: DDMessages.fsyncFailed(output.name, reason: error.reason, locale: reporter.locale), printsStatistics: true)
+                reporter.diagnose(DDMessages.fsyncFailed(output.name, reason: error.reason, locale: reporter.locale))
+                return .fsyncFailed
             }
         }
-        return status
+        return outcome
     }
 
     static func sectorSize(_ endpoint: DDEndpoint, fallback: Int = 0) -> Int {

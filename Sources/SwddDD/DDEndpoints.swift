@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SwddSystem
 
 /// A failure that ends dd before or outside the copy: the message (without the program name)
@@ -5,6 +8,11 @@ import SwddSystem
 struct DDFatalError: Error {
     var message: String
     var printsStatistics: Bool
+    /// GNU's dd_copy returns here instead of quitting (a failed write of its one buffer, or of the
+    /// last short block): main still syncs the output and drops the cache before the statistics.
+    var returnsFromCopy = false
+    /// O_DIRECT was dropped for a short write: GNU fsyncs the output (conversions_mask |= C_FSYNC).
+    var forcesSync = false
 }
 
 /// One side of the copy: the descriptor, the name GNU uses in messages (nil = standard
@@ -107,6 +115,9 @@ enum DDEndpoints {
         do {
             return try descriptor.status()
         } catch {
+            // GNU does not fstat a standard stream it was given: a closed one fails where it is
+            // read or written, and again where it is closed. An unknown kind takes no fast path.
+            if name == nil && error.code == .badFileDescriptor { return FileStatus(stat()) }
             throw DDFatalError(message: DDMessages.cannotFstat(name, isInput: isInput, reason: error.reason, locale: locale), printsStatistics: false)
         }
     }

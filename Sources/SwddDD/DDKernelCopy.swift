@@ -11,6 +11,7 @@ struct DDKernelCopy {
     let input: DDEndpoint
     let output: DDEndpoint
     let counters: DDCounters
+    let reporter: DDReporter
 
     /// Whether the settings and file kinds allow the kernel path at all.
     static func isEligible(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint) -> Bool {
@@ -61,6 +62,9 @@ struct DDKernelCopy {
                 countRecords(fromBytes: counted, toBytes: whole)
                 counted = whole
             }
+            // status=progress: GNU's check between records, here between slices.
+            let now = MonotonicClock.now()
+            if reporter.progressIsDue(at: now) { reporter.printProgress(at: now) }
         }
         let whole = counted
         // The pipeline re-reads any tail past the last whole unit.

@@ -44,7 +44,8 @@ enum DDPositioning {
         }
         let discarded = try discardByReading(fd, records: records, bytes: bytes, blockSize: Int(ibs),
                                              fullBlock: settings.inputFlags.contains(.fullblock),
-                                             warning: partialReadWarning) { error in
+                                             warning: partialReadWarning,
+                                             exhausted: DDMessages.memoryExhaustedByInputBuffer(size: Int(ibs))) { error in
             reporter.diagnose(DDMessages.errorReading(input.name, reason: error.reason, locale: reporter.locale))
             if settings.conversions.contains(.noerror) { reporter.printStatistics() }
             return DDFatalError(message: "", printsStatistics: true)
@@ -77,7 +78,12 @@ enum DDPositioning {
         }
         // An unseekable output (a tape) is skipped by reading it; a pipe cannot be read.
         let reason = SystemError.describe(seekErrno)
-        _ = try discardByReading(fd, records: records, bytes: bytes, blockSize: settings.outputBlockSize, fullBlock: false, warning: nil) { _ in
+        // GNU reads into its output buffer, which is the input buffer with one buffer.
+        let exhausted = settings.conversions.contains(.twoBuffers)
+            ? DDMessages.memoryExhaustedByOutputBuffer(size: settings.outputBlockSize)
+            : DDMessages.memoryExhaustedByInputBuffer(size: settings.inputBlockSize)
+        _ = try discardByReading(fd, records: records, bytes: bytes, blockSize: settings.outputBlockSize, fullBlock: false, warning: nil,
+                                 exhausted: exhausted) { _ in
             DDFatalError(message: DDMessages.cannotSeek(output.name, isInput: false, reason: reason, locale: locale), printsStatistics: true)
         }
         return -1
@@ -85,10 +91,10 @@ enum DDPositioning {
 
     /// Reads and drops `records` reads of a block, then `bytes` bytes, stopping at end of input.
     private static func discardByReading(_ fd: FileDescriptor, records: UInt64, bytes: UInt64, blockSize: Int, fullBlock: Bool,
-                                         warning: DDPartialReadWarning?,
+                                         warning: DDPartialReadWarning?, exhausted: String,
                                          onError: (SystemError) -> DDFatalError) throws(DDFatalError) -> (recordsLeft: UInt64, bytes: Int64) {
         guard let buffer = AlignedBuffer(capacity: max(blockSize, Int(bytes), 1), alignment: 4096) else {
-            throw DDFatalError(message: DDMessages.memoryExhaustedByInputBuffer(size: blockSize), printsStatistics: false)
+            throw DDFatalError(message: exhausted, printsStatistics: false)
         }
         var recordsLeft = records
         var bytesLeft = bytes

@@ -58,25 +58,44 @@ final class DDReader: ChunkSource {
     /// Whether the record budget (count=) is spent.
     private var budgetSpent: Bool { recordsLeft == 0 && finalBytes == 0 }
 
-    /// The records read into the chunk being filled; handed over as its annotation.
-    private var units = DDRecordRuns()
+    /// The records read into the chunk being filled and the reads behind them; handed over as
+    /// its annotation.
+    private var notes = DDChunkNotes()
+
+    /// Whether a read returned end of file (GNU's nread == 0), as opposed to count= or a read
+    /// error ending the input; nocache then advises to the end of the file. Read it once the
+    /// pipeline has ended.
+    private(set) var reachedEndOfInput = false
 
     func fill(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
-        units.removeAll()
+        notes.removeAll()
         chunk.offset = offset
-        defer { if !units.isEmpty { chunk.annotation = units } }
+        defer { if !notes.isEmpty { chunk.annotation = notes } }
         if finished { return .end }
         if let error = pendingError {
             pendingError = nil
             if !(try recoverFromReadError(error, chunk: chunk, context: context)) { return .end }
         }
-        return batched ? try fillBatched(chunk) : try fillRecordByRecord(chunk, context: context)
+        return batched ? try fillBatched(chunk, context: context) : try fillRecordByRecord(chunk, context: context)
+    }
+
+    /// status=progress: GNU checks the clock at the top of its copy loop, before each read and
+    /// before count= ends the copy, and prints what has been written. Returns true when the
+    /// records in this chunk must reach the writer first (a serial dd has written them by then):
+    /// the chunk is handed over, and the next fill checks again.
+    private func progressCheckpoint(_ context: ReaderContext) -> Bool {
+        guard reporter.status == .progress, reporter.progressIsDue(at: MonotonicClock.now()) else { return false }
+        if !notes.isEmpty { return true }
+        context.waitUntilConsumerCaughtUp()
+        reporter.printProgress(at: MonotonicClock.now())
+        return false
     }
 
     // MARK: - Batched (files, block devices)
 
-    private func fillBatched(_ chunk: Chunk) throws -> FillResult {
+    private func fillBatched(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
         while chunk.freeSpace >= blockSize && !budgetSpent {
+            if progressCheckpoint(context) { return .more }
             var want: Int
             let isFinalPiece = recordsLeft == 0
             if isFinalPiece {
@@ -87,7 +106,7 @@ final class DDReader: ChunkSource {
             }
             if skipsHoles && !isFinalPiece {
                 switch standInForHole(upTo: want / blockSize, in: chunk) {
-                case .stoodIn: return budgetSpent ? finishedEnd() : .more  // a hole is a chunk of its own
+                case .stoodIn: return .more  // a hole is a chunk of its own
                 case .endsChunk: return .more
                 case .none: break
                 }
@@ -116,11 +135,15 @@ final class DDReader: ChunkSource {
                 return .more
             }
             if got < want {
+                reachedEndOfInput = true
                 finished = true
                 return .end
             }
         }
-        if budgetSpent { return finishedEnd() }
+        if budgetSpent {
+            if progressCheckpoint(context) { return .more }
+            return finishedEnd()
+        }
         return .more
     }
 
@@ -169,12 +192,12 @@ final class DDReader: ChunkSource {
     /// short one for conv=sync, and charges them to the count budget.
     private func account(bytes: Int, at start: Int, in chunk: Chunk, finalPiece: Bool) {
         guard bytes > 0 else { return }
-        dropCacheIfAsked(bytes)
         offset += Int64(bytes)
         var full = bytes / blockSize
         var rest = bytes % blockSize
         if finalPiece { full = 0; rest = bytes }
-        units.append(length: blockSize, count: full, isFull: true)
+        notes.units.append(length: blockSize, count: full, isFull: true)
+        notes.reads.appendReads(bytes: blockSize, count: full)
         chunk.count = start + full * blockSize
         if full > 0 { previousShortRead = 0 }
         if recordsLeft != UInt64.max { recordsLeft -= UInt64(min(UInt64(full), recordsLeft)) }
@@ -184,14 +207,16 @@ final class DDReader: ChunkSource {
         if finalPiece { finalBytes = 0 }
     }
 
+    /// A short record of `length` bytes read (0: the stand-in for a read that failed).
     private func appendShortRecord(_ length: Int, in chunk: Chunk) {
         previousShortRead = length
+        if length > 0 { notes.reads.appendReads(bytes: length) }
         if settings.conversions.contains(.sync) {
             (chunk.base + chunk.count + length).initializeMemory(as: UInt8.self, repeating: padByte, count: blockSize - length)
-            units.append(length: blockSize, isFull: false)
+            notes.units.append(length: blockSize, isFull: false)
             chunk.count += blockSize
         } else {
-            units.append(length: length, isFull: false)
+            notes.units.append(length: length, isFull: false)
             chunk.count += length
         }
         if recordsLeft > 0 && recordsLeft != UInt64.max { recordsLeft -= 1 } else if recordsLeft == 0 { finalBytes = 0 }
@@ -202,6 +227,7 @@ final class DDReader: ChunkSource {
     private func fillRecordByRecord(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
         let slot = blockSize
         while chunk.freeSpace >= slot {
+            if progressCheckpoint(context) { return .more }
             if budgetSpent { finished = true; return .end }
             let size = recordsLeft > 0 ? blockSize : Int(finalBytes)
             let start = chunk.count
@@ -214,13 +240,17 @@ final class DDReader: ChunkSource {
                 pendingError = error
                 return .more
             }
-            if n == 0 { finished = true; return .end }
-            dropCacheIfAsked(n)
+            if n == 0 {
+                reachedEndOfInput = true
+                finished = true
+                return .end
+            }
             offset += Int64(n)
             if n < blockSize {
                 appendShortRecord(n, in: chunk)
             } else {
-                units.append(length: n, isFull: true)
+                notes.units.append(length: n, isFull: true)
+                notes.reads.appendReads(bytes: n)
                 chunk.count += n
                 previousShortRead = 0
                 if recordsLeft != UInt64.max { recordsLeft -= 1 }
@@ -229,11 +259,6 @@ final class DDReader: ChunkSource {
             if context.consumerIsWaiting { return .more }
         }
         return .more
-    }
-
-    /// iflag=nocache: drop what was just read from the page cache (advisory, as in GNU).
-    private func dropCacheIfAsked(_ bytes: Int) {
-        if settings.inputFlags.contains(.nocache) && seekable { input.dropCache(offset: offset, length: Int64(bytes)) }
     }
 
     /// iflag=fullblock: keep reading until the record is full or the input ends.
@@ -278,6 +303,7 @@ final class DDReader: ChunkSource {
         }
         reporter.printStatistics()
         let skipOver = Int64(blockSize - previousShortRead)
+        let standsIn = settings.conversions.contains(.sync) && previousShortRead == 0
         if seekable {
             offset += skipOver
             do {
@@ -285,10 +311,12 @@ final class DDReader: ChunkSource {
             } catch {
                 reporter.diagnose(DDMessages.cannotSeek(name, isInput: true, reason: error.reason, locale: reporter.locale))
                 seekable = false
+                notes.reads.appendFailedRead(badPortion: Int(skipOver), standsInRecord: false, seekableAfter: false)
                 throw DDReadFailure(error: nil)
             }
         }
-        if settings.conversions.contains(.sync) && previousShortRead == 0 {
+        notes.reads.appendFailedRead(badPortion: Int(skipOver), standsInRecord: standsIn, seekableAfter: seekable)
+        if standsIn {
             // The missing record becomes a record of pad bytes, counted as partial.
             appendShortRecord(0, in: chunk)
         }

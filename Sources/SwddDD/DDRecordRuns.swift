@@ -1,7 +1,7 @@
 /// A run-length list of I/O unit sizes: "2048 units of 512 bytes, then one of 100".
 /// dd counts records per read and per write, and a batched chunk stands for many of them;
 /// keeping runs instead of one entry per unit keeps a 4 MiB chunk of 512-byte records cheap.
-/// It rides on each engine chunk as dd's annotation: the reads that filled the chunk.
+/// It rides on each engine chunk in dd's annotation (`DDChunkNotes`): the records that filled it.
 public struct DDRecordRuns: Sendable, Equatable {
     public struct Run: Sendable, Equatable {
         /// Bytes in each unit of the run.

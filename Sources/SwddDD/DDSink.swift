@@ -22,23 +22,30 @@ final class DDSink: ChunkSink {
     /// Reports a read error before the last output is flushed, as GNU orders its messages
     /// (nil when the reader already reported it).
     private let reportReadFailure: (SystemError?) -> Void
+    /// nocache's bookkeeping, replayed here on the main thread after each chunk's writes.
+    private let advisor: DDCacheAdvisor?
 
-    init(writer: DDWriter, converter: DDConverter?, counters: DDCounters, reportReadFailure: @escaping (SystemError?) -> Void) {
+    init(writer: DDWriter, converter: DDConverter?, counters: DDCounters, advisor: DDCacheAdvisor? = nil,
+         reportReadFailure: @escaping (SystemError?) -> Void) {
         self.writer = writer
         self.converter = converter
         self.counters = counters
+        self.advisor = advisor.flatMap { $0.tracksReads || $0.tracksWrites ? $0 : nil }
         self.reportReadFailure = reportReadFailure
     }
 
     func consume(_ chunk: Chunk) throws {
-        let units = chunk.annotation as? DDRecordRuns ?? DDRecordRuns()
+        let notes = chunk.annotation as? DDChunkNotes ?? DDChunkNotes()
+        let units = notes.units
         let start = streamPosition
         streamPosition += Int64(chunk.count)
+        // The advice GNU gives for these reads and writes, once they are done (even part-way).
+        defer { advisor?.replay(notes, outputAfterRecords: converter?.recordMarks, writes: writer.takeLog()) }
         // Records read are counted once their data is written, so statistics printed mid-copy
         // (SIGUSR1, progress) show what a serial dd would: in and out moving together.
         if let converter {
             do {
-                try converter.process(chunk, streamStart: start)
+                try converter.process(chunk, streamStart: start, recordEnds: advisor.map { _ in Self.recordEnds(units) })
             } catch {
                 countRecords(of: units, before: error.failedRecordStreamEnd.map { Int($0 - start) })
                 if error.failure.bytesOfFailedUnit > 0 { counters.update { $0.recordsOutPartial += 1; $0.bytesCopied += UInt64(error.failure.bytesOfFailedUnit) } }
@@ -54,6 +61,20 @@ final class DDSink: ChunkSink {
             }
         }
         countRecords(of: units, before: nil)
+    }
+
+    /// Where each record ends in the chunk.
+    private static func recordEnds(_ units: DDRecordRuns) -> [Int] {
+        var ends: [Int] = []
+        ends.reserveCapacity(units.unitCount)
+        var end = 0
+        for run in units.runs {
+            for _ in 0..<run.repeatCount {
+                end += run.length
+                ends.append(end)
+            }
+        }
+        return ends
     }
 
     /// Counts the records of `units` that a serial dd would have read: all of them, or after a
@@ -84,6 +105,7 @@ final class DDSink: ChunkSink {
             reportReadFailure((inputError as? DDReadFailure)?.error)
         }
         if let converter {
+            defer { advisor?.replay(writes: writer.takeLog()) }
             do {
                 try converter.finish()
             } catch {

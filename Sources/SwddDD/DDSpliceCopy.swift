@@ -16,6 +16,7 @@ struct DDSpliceCopy {
     let input: DDEndpoint
     let output: DDEndpoint
     let counters: DDCounters
+    let reporter: DDReporter
 
     static func isEligible(_ settings: DDSettings, input: DDEndpoint, output: DDEndpoint) -> Bool {
         let blockers: DDConversions = [.ascii, .ebcdic, .ibm, .block, .unblock, .lcase, .ucase, .swab, .sync]
@@ -43,9 +44,18 @@ struct DDSpliceCopy {
             let (product, overflow) = settings.maxRecords.multipliedReportingOverflow(by: ibs)
             if !overflow { budget = product &+ settings.maxBytes }
         }
+        let checksProgress = reporter.status == .progress
         let outcome = KernelCopyPath.splice(from: input.descriptor, to: output.descriptor, record: record, length: budget) { copied in
-            // The live view (SIGUSR1, progress) every 1024 records: counting costs a lock.
+            // The live view (SIGUSR1) every 1024 records: counting costs a lock.
             if copied % (UInt64(record) * 1024) == 0 { account(records: copied, bytes: copied, recordSize: record, final: false) }
+            // status=progress: GNU's check between two records.
+            if checksProgress {
+                let now = MonotonicClock.now()
+                if reporter.progressIsDue(at: now) {
+                    account(records: copied, bytes: copied, recordSize: record, final: false)
+                    reporter.printProgress(at: now)
+                }
+            }
         }
         let moved = UInt64(outcome.bytes)
         if let error = outcome.error {

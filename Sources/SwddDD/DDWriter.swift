@@ -7,25 +7,25 @@ import SwddSystem
 /// To a regular file or block device, consecutive units go out in one large `write` (the
 /// bytes are the same, the counts are computed per unit). To pipes, terminals and character
 /// devices each unit is its own `write`, because the reader on the other side sees the sizes.
-/// conv=sparse seeks over all-NUL units; oflag=direct drops O_DIRECT before a short last unit.
+/// conv=sparse seeks over all-NUL units; oflag=direct drops O_DIRECT before each short unit.
 final class DDWriter {
     private let output: FileDescriptor
     private let outputBlockSize: Int
     private let counters: DDCounters
     private let batched: Bool
     private var sparse: Bool
-    private var direct: Bool
-    private let dropCache: Bool
+    private let direct: Bool
     /// Whether the last thing done to the output was a seek over NULs (GNU's final_op_was_seek).
     private(set) var finalOpWasSeek = false
     /// Set when O_DIRECT was dropped for a short unit: GNU then fsyncs at the end.
     private(set) var needsSyncAtEnd = false
-    /// Position in the output, for nocache's fadvise ranges.
-    private var position: Int64
     /// hash= digests when only the written bytes can feed them (see `DDHashing`).
     private let digests: DDWriterDigests?
+    /// The writes a serial dd would have made, for nocache's bookkeeping; only when it is kept.
+    private var log = DDWriteLog()
+    private let logsWrites: Bool
 
-    init(output: FileDescriptor, settings: DDSettings, counters: DDCounters, batched: Bool, position: Int64,
+    init(output: FileDescriptor, settings: DDSettings, counters: DDCounters, batched: Bool, logsWrites: Bool = false,
          digests: DDWriterDigests? = nil) {
         self.digests = digests
         self.output = output
@@ -34,8 +34,13 @@ final class DDWriter {
         self.batched = batched
         self.sparse = settings.conversions.contains(.sparse)
         self.direct = settings.outputFlags.contains(.direct)
-        self.dropCache = settings.outputFlags.contains(.nocache)
-        self.position = position
+        self.logsWrites = logsWrites
+    }
+
+    /// The writes logged since the last call (`DDWriteLog`), for the main thread's replay.
+    func takeLog() -> DDWriteLog {
+        defer { log = DDWriteLog() }
+        return log
     }
 
     /// A write that failed part-way: how far it got.
@@ -63,11 +68,14 @@ final class DDWriter {
             if let error = written.error {
                 let (complete, failed) = spanUnits.unitsCovered(byBytes: written.count)
                 count(complete)
+                logWrites(complete)
+                if logsWrites { log.appendFailedWrite(bytesWritten: written.count - complete.totalBytes, recordLength: failed?.length ?? 0) }
                 throw Failure(error: error,
                               failedUnitEnd: spanStart + complete.totalBytes + (failed?.length ?? 0),
                               bytesOfFailedUnit: written.count - complete.totalBytes)
             }
             count(spanUnits)
+            logWrites(spanUnits)
             spanUnits.removeAll()
             spanStart = spanEnd
         }
@@ -77,21 +85,23 @@ final class DDWriter {
                 let unitStart = cursor
                 let length = run.length
                 cursor += length
+                // GNU drops O_DIRECT before every short write (it never clears the flag it asked
+                // for), and before it looks for NULs.
+                if direct && length < outputBlockSize {
+                    try flushSpan()
+                    turnOffDirect()
+                }
                 if sparse && length > 0 && isAllZero(base + unitStart, count: length) {
                     try flushSpan()
                     if (try? output.seek(offset: Int64(length), from: .current)) != nil {
                         finalOpWasSeek = true
-                        position += Int64(length)
                         counters.update { $0.bytesCopied += UInt64(length); Self.tally(&$0, length: length, blockSize: outputBlockSize) }
+                        if logsWrites { log.appendWrites(bytes: length) }  // GNU's iwrite returns the size seeked
                         spanStart = cursor
                         spanEnd = cursor
                         continue
                     }
                     sparse = false  // GNU drops the advisory sparse request silently
-                }
-                if direct && length < outputBlockSize {
-                    try flushSpan()
-                    turnOffDirect()
                 }
                 if !batched && spanEnd > spanStart { try flushSpan() }
                 if spanEnd == spanStart { spanStart = unitStart }
@@ -122,27 +132,25 @@ final class DDWriter {
         }
     }
 
+    private func logWrites(_ units: DDRecordRuns) {
+        guard logsWrites else { return }
+        for run in units.runs { log.appendWrites(bytes: run.length, count: run.repeatCount) }
+    }
+
     /// GNU's iwrite: every byte, short writes retried; a write of 0 bytes means the device is full.
     private func writeAll(_ pointer: UnsafeRawPointer, count: Int) -> (count: Int, error: SystemError?) {
         do {
             try output.writeAll(UnsafeRawBufferPointer(start: pointer, count: count))
         } catch {
-            advance(by: error.bytesWritten)
             return (error.bytesWritten, error.error)
         }
-        advance(by: count)
         return (count, nil)
     }
 
-    private func advance(by bytes: Int) {
-        if dropCache && bytes > 0 { output.dropCache(offset: position, length: Int64(bytes)) }
-        position += Int64(bytes)
-    }
-
-    /// O_DIRECT needs whole blocks; GNU turns it off for the short last write and fsyncs later.
+    /// O_DIRECT needs whole blocks; GNU turns it off for a short write and fsyncs at the end.
     private func turnOffDirect() {
-        direct = false
         needsSyncAtEnd = true
+        if logsWrites { log.appendDirectDropped() }
         if let flags = try? output.statusFlags() {
             try? output.setStatusFlags(flags.subtracting(.direct))
         }

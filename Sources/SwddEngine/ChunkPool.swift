@@ -5,7 +5,8 @@ import SwddSystem
 /// is behind (back-pressure).
 public final class ChunkPool: @unchecked Sendable {
     public let chunkSize: Int
-    public let chunkCount: Int
+    public private(set) var chunkCount: Int
+    private let alignment: Int
     private let monitor = ThreadMonitor()
     private var free: [Chunk] = []
     private var shutDownCalled = false
@@ -16,6 +17,7 @@ public final class ChunkPool: @unchecked Sendable {
     public init(chunkCount: Int, chunkSize: Int, alignment: Int) throws(AllocationError) {
         self.chunkSize = chunkSize
         self.chunkCount = chunkCount
+        self.alignment = alignment
         free.reserveCapacity(chunkCount)
         for _ in 0..<chunkCount {
             guard let buffer = AlignedBuffer(capacity: chunkSize, alignment: alignment) else {
@@ -23,6 +25,19 @@ public final class ChunkPool: @unchecked Sendable {
             }
             free.append(Chunk(buffer: buffer))
         }
+    }
+
+    /// Adds chunks up to `count` in all, stopping quietly at the first that cannot be allocated,
+    /// and returns the count reached. Chunks beyond one only add overlap, so a front end that must
+    /// run wherever a single buffer fits (dd) makes the pool with its minimum and grows it here,
+    /// after its other essential buffers. Call before the pool is handed to a pipeline.
+    @discardableResult
+    public func grow(toChunkCount count: Int) -> Int {
+        while chunkCount < count, let buffer = AlignedBuffer(capacity: chunkSize, alignment: alignment) {
+            monitor.withLock { free.append(Chunk(buffer: buffer)) }
+            chunkCount += 1
+        }
+        return chunkCount
     }
 
     /// A free chunk, emptied; waits while all are in use; nil once the pool is shut down.

@@ -1,8 +1,9 @@
 import SwddSystem
 
-/// Calls `tick` on a thread of its own every `interval` until stopped: the one clock behind
-/// every progress display (dd's `status=progress` line, the engine's `ProgressLine`). The
-/// front end's formatter reads the counters; the copy loop never prints.
+/// Calls `tick` on a thread of its own every `interval` until stopped: the clock behind the
+/// engine's `ProgressLine` displays. The front end's formatter reads the counters; the copy loop
+/// never prints. (dd's `status=progress` is not on it: GNU prints only between reads, so dd mode
+/// checks its own clock there — `DDReporter.progressIsDue`.)
 public final class ProgressTicker: @unchecked Sendable {
     private let monitor = ThreadMonitor()
     private var stopped = false

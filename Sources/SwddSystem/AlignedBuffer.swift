@@ -22,6 +22,9 @@ public final class AlignedBuffer: @unchecked Sendable {
     /// ignored and the buffer works the same.
     public static let hugePageSize = 2 << 20
 
+    /// The system's page size (`sysconf(_SC_PAGESIZE)`).
+    public static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
     /// Returns nil when memory is exhausted, so the caller can say which buffer failed.
     public init?(capacity: Int, alignment: Int) {
         guard capacity > 0 else { return nil }
@@ -48,7 +51,6 @@ public final class AlignedBuffer: @unchecked Sendable {
     /// Maps `capacity` bytes (rounded up to whole pages) at a huge-page boundary: maps one huge
     /// page more than needed, then unmaps the slack before and after the aligned part.
     private static func mapHugePageAligned(_ capacity: Int) -> (base: UnsafeMutableRawPointer, length: Int)? {
-        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
         let length = (capacity + pageSize - 1) / pageSize * pageSize
         let reserved = length + hugePageSize
         guard let raw = mmap(nil, reserved, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),

@@ -39,6 +39,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let textFileBusy = Errno(rawValue: ETXTBSY)
     public static let noSpace = Errno(rawValue: ENOSPC)
     public static let brokenPipe = Errno(rawValue: EPIPE)
+    public static let illegalSeek = Errno(rawValue: ESPIPE)
     public static let noFunction = Errno(rawValue: ENOSYS)
     public static let notSupported = Errno(rawValue: EOPNOTSUPP)
     public static let overflow = Errno(rawValue: EOVERFLOW)

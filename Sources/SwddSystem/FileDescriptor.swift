@@ -20,13 +20,29 @@ public struct FileDescriptor: Sendable, Hashable {
     public static let standardOutput = FileDescriptor(rawValue: 1)
     public static let standardError = FileDescriptor(rawValue: 2)
 
-    /// The C function is `open`.
+    /// The C function is `open`. The descriptor is never 0, 1 or 2: when a standard stream is
+    /// closed, the lowest free number would make the file that stream, and messages or listings
+    /// would be written into it. It is moved up (`fcntl(F_DUPFD)`), so the stream stays closed
+    /// and writing to it fails, as it does in GNU tools.
     public static func open(_ path: String, flags: OpenFlags, mode: UInt32 = 0o666) throws(SystemError) -> FileDescriptor {
         while true {
             let fd = swdd_open(path, flags.rawValue, mode)
-            if fd >= 0 { return FileDescriptor(rawValue: fd, path: path) }
+            if fd > 2 { return FileDescriptor(rawValue: fd, path: path) }
+            if fd >= 0 { return try FileDescriptor(rawValue: fd, path: path).movedAboveStandardStreams(closeOnExec: flags.contains(.closeOnExec)) }
             if errno != EINTR { throw SystemError.current("open", path: path) }
         }
+    }
+
+    /// `fcntl(F_DUPFD)` to 3 or above, then closes this descriptor.
+    private func movedAboveStandardStreams(closeOnExec: Bool) throws(SystemError) -> FileDescriptor {
+        let moved = fcntl(rawValue, closeOnExec ? F_DUPFD_CLOEXEC : F_DUPFD, Int32(3))
+        if moved < 0 {
+            let error = SystemError.current("open", path: path)
+            _ = Glibc.close(rawValue)
+            throw error
+        }
+        _ = Glibc.close(rawValue)
+        return FileDescriptor(rawValue: moved, path: path)
     }
 
     /// The C function is `close`. EINTR leaves the descriptor closed on Linux, so it is not retried.

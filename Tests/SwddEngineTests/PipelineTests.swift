@@ -219,6 +219,17 @@ private final class Outcome: Sendable {
         pool.give(chunk)
     }
 
+    @Test func poolGrowsToTheCountAskedAndRunsWithTheExtraChunks() throws {
+        let pool = try ChunkPool(chunkCount: 1, chunkSize: 4096, alignment: 4096)
+        #expect(pool.grow(toChunkCount: 3) == 3)
+        #expect(pool.chunkCount == 3 && pool.freeCount == 3)
+        #expect(pool.grow(toChunkCount: 2) == 3)  // never shrinks
+        let sink = CollectingSink()
+        try Pipeline(pool: pool, source: PatternSource(total: 50_000, piece: 4096), sink: sink).run()
+        #expect(sink.bytes.count == 50_000)
+        #expect(pool.freeCount == 3)
+    }
+
     @Test func inlineRunsTheSameStagesInOrder() throws {
         let pool = try ChunkPool(chunkCount: 1, chunkSize: 4096, alignment: 4096)
         let source = PatternSource(total: 50_000, piece: 4096)
