@@ -1,6 +1,7 @@
 #include "CLinuxShims.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <stdarg.h>
@@ -98,3 +99,5 @@ int swdd_statfs_type(const char *path, uint64_t *type) {
     *type = (uint64_t)(unsigned long)info.f_type;
     return 0;
 }
+
+int swdd_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }

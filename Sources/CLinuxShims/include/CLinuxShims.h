@@ -50,6 +50,9 @@ int swdd_blk_io_opt(int fd, uint32_t *bytes);
 int swdd_blk_zeroout(int fd, uint64_t offset, uint64_t length);
 int swdd_blk_flush_buffers(int fd);
 
+// malloc.h, which Swift's Glibc module does not import: mallopt(M_ARENA_MAX, count).
+int swdd_limit_malloc_arenas(int count);
+
 // POSIX_FADV / sysconf helpers.
 long swdd_page_size(void);
 
