@@ -30,6 +30,9 @@ enum DDMode {
             ProcessEnvironment.exit(status: 0)
         case .copy(let settings, let warnings):
             for warning in warnings { writeStandardError("\(program): \(warning)\n") }
+            if let level = settings.compressionLevel {
+                ProcessEnvironment.exit(status: DDCompressMode.run(settings, level: level, program: program))
+            }
             let claim: BlockDeviceClaim?
             do {
                 claim = try outputClaim(settings)

@@ -45,7 +45,7 @@ public struct DDConversions: OptionSet, Sendable, Hashable {
     public static let sparse = DDConversions(rawValue: 1 << 16)
 
     /// GNU's table, in its order: symbol and the bits it sets.
-    static let symbols: [(String, DDConversions)] = [
+    public static let symbols: [(String, DDConversions)] = [
         ("ascii", [.ascii, .unblock, .twoBuffers]),
         ("ebcdic", [.ebcdic, .block, .twoBuffers]),
         ("ibm", [.ibm, .block, .twoBuffers]),

@@ -39,7 +39,7 @@ public struct DDFlags: OptionSet, Sendable, Hashable {
     public static let seekBytes = DDFlags(rawValue: 1 << 13)
 
     /// GNU's table, in its order, without the entries whose value is 0 on Linux.
-    static let symbols: [(String, DDFlags)] = [
+    public static let symbols: [(String, DDFlags)] = [
         ("append", .append),
         ("direct", .direct),
         ("directory", .directory),

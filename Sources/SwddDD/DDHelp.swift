@@ -5,7 +5,7 @@
 /// as GNU substitutes its own argv[0] there. Its fixed `'dd'`, `coreutils/dd` and
 /// `(coreutils) dd invocation` references stay, as in GNU (they name the program, not argv[0]).
 ///
-/// swdd's own operands (`force=`, `hash=`, `hashlog=`) are deliberately *not* in this text: the help stays diffable
+/// swdd's own operands (`force=`, `hash=`, `hashlog=`, `compress=`) are deliberately *not* in this text: the help stays diffable
 /// against GNU dd in the reference tests, and they are documented by ``extensionsText`` (for
 /// `swdd help`/README) instead.
 public enum DDHelp {
@@ -26,6 +26,9 @@ public enum DDHelp {
                           computed while copying on threads of their own
           hashlog=FILE    also write the digest lines to FILE, which sha256sum -c
                           and cksum -c read (hash=sha256 when no hash= is given)
+          compress=zstd[:LEVEL]  write of= as a swdd image (what swdd image writes:
+                          zstd seekable frames, block digests; of= appears only
+                          when complete); reads if=, skip=, count= as dd does
 
         """
 

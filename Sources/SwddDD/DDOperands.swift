@@ -44,6 +44,8 @@ public struct DDOperands: Sendable, Equatable {
     public var hashAlgorithms: [DigestAlgorithm] = []
     /// swdd's `hashlog=FILE`: where the digests are also written.
     public var hashLogPath: String?
+    /// swdd's `compress=zstd[:LEVEL]`: write of= as a swdd image at that zstd level.
+    public var compressionLevel: Int32?
 
     public init() {}
 }
@@ -122,6 +124,14 @@ public enum DDOperandParser {
             for algorithm in named where !result.hashAlgorithms.contains(algorithm) { result.hashAlgorithms.append(algorithm) }
         } else if named("hashlog") {
             result.hashLogPath = value
+        } else if named("compress") {
+            // swdd's extension: `zstd` or `zstd:LEVEL` (zstd's levels, negative ones included).
+            let parts = value.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.first == "zstd", let level = parts.count == 2 ? Int32(parts[1]) : 1, (-7...22).contains(level) else {
+                let quoted = String(decoding: Quoting.quote(bytes: Array(value.utf8), locale: locale), as: UTF8.self)
+                throw DDUsageError(message: "invalid compression: \(quoted) (expected zstd or zstd:LEVEL, -7 to 22)", tryHelp: true)
+            }
+            result.compressionLevel = level
         } else {
             try applyNumber(name: named, value: value, operand: operand, to: &result,
                             warnings: &warnings, locale: locale)

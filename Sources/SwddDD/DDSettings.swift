@@ -48,6 +48,8 @@ public struct DDSettings: Sendable, Equatable {
     public let hashAlgorithms: [DigestAlgorithm]
     /// swdd's `hashlog=FILE`.
     public let hashLogPath: String?
+    /// swdd's `compress=zstd[:LEVEL]`: of= becomes a swdd image (the CLI runs `swdd image`'s plan).
+    public let compressionLevel: Int32?
     /// GNU's `warn_partial_read`: warn once about a short read (`suggest iflag=fullblock`)
     /// because `bs=` is in force without `iflag=fullblock` and a count, skip or O_DIRECT makes
     /// short reads change the result.
@@ -173,7 +175,7 @@ public struct DDSettings: Sendable, Equatable {
             translation: translation.table, newlineCharacter: translation.newline,
             spaceCharacter: translation.space, force: raw.force,
             hashAlgorithms: raw.hashAlgorithms.isEmpty && raw.hashLogPath != nil ? [.sha256] : raw.hashAlgorithms,
-            hashLogPath: raw.hashLogPath,
+            hashLogPath: raw.hashLogPath, compressionLevel: raw.compressionLevel,
             warnPartialRead: warnPartialRead)
         return (settings, warnings)
     }

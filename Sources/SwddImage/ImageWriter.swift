@@ -27,6 +27,8 @@ public enum ImageInput {
     /// A regular file or block device of `size` bytes, read at offsets; holes are looked for
     /// in regular files.
     case positional(FileDescriptor, size: Int64, isRegularFile: Bool)
+    /// Part of a regular file or block device (dd's skip= and count=).
+    case range(FileDescriptor, Range<Int64>, isRegularFile: Bool)
     /// A stream (standard input), read to its end.
     case stream(FileDescriptor)
 }
@@ -59,6 +61,10 @@ public enum ImageWriter {
         case .positional(let descriptor, let size, let isRegularFile):
             announced = size
             source = ExtentSource(descriptor: descriptor, range: 0..<size, seeksHoles: isRegularFile, detectsZeros: true,
+                                  keepsGoing: options.keepGoing, counters: counters)
+        case .range(let descriptor, let range, let isRegularFile):
+            announced = range.upperBound - range.lowerBound
+            source = ExtentSource(descriptor: descriptor, range: range, seeksHoles: isRegularFile, detectsZeros: true,
                                   keepsGoing: options.keepGoing, counters: counters)
         case .stream(let descriptor):
             source = StreamSource(descriptor: descriptor, detectsZeros: true, handsOverEarly: false, counters: counters)

@@ -241,6 +241,22 @@ struct ImageReferenceTests {
             swdd restore pair.raw new3 --bmap edited.bmap 2> err; echo "edited $?|edited 1"
             echo "$(cat err)|swdd: cannot use bmap 'edited.bmap': its BmapFileChecksum does not match"
             """),
+        ScriptCase(name: "dd mode compress=zstd writes the same kind of image, with dd's record lines; what cannot apply is refused", script: """
+            swdd if=disk of=dd.img.zst bs=4M compress=zstd 2> err; echo "dd $?|dd 0"
+            echo "$(zstd -dc dd.img.zst | sha256sum | cut -d' ' -f1) $(sum disk)"
+            swdd verify dd.img.zst 2>/dev/null; echo "verify $?|verify 0"
+            dd if=disk of=/dev/null bs=4M 2> ref
+            echo "$(head -2 err | tr '\n' ' ')|$(head -2 ref | tr '\n' ' ')"
+            swdd if=disk of=part.zst bs=1M skip=2 count=3 compress=zstd:3 status=none; echo "part $?|part 0"
+            echo "$(zstd -dc part.zst | sha256sum | cut -d' ' -f1) $(dd if=disk bs=1M skip=2 count=3 status=none | sha256sum | cut -d' ' -f1)"
+            cat disk | swdd of=piped.zst compress=zstd status=none; echo "$(zstd -dc piped.zst | sha256sum | cut -d' ' -f1) $(sum disk)"
+            swdd if=disk of=x.zst seek=1 compress=zstd 2> err; echo "seek $?|seek 1"
+            echo "$(cat err)|swdd: compress= cannot be combined with seek="
+            swdd if=disk of=x.zst conv=ucase compress=zstd 2> err; echo "$(cat err)|swdd: compress= cannot be combined with conv=ucase"
+            swdd if=disk of=x.zst compress=gzip 2> err; echo "bad $?|bad 1"
+            echo "$(head -1 err)|swdd: invalid compression: 'gzip' (expected zstd or zstd:LEVEL, -7 to 22)"
+            echo "$(ls x.zst x.zst.partial 2>/dev/null | wc -l) 0"
+            """),
         ScriptCase(name: "--json summary", script: """
             swdd image disk i.zst --json > j || exit 1
             python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"

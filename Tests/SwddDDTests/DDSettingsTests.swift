@@ -91,6 +91,8 @@ import SwddEngine
         (["force=maybe"], "invalid force setting: 'maybe'", "invalid force setting: ‘maybe’", true),
         (["hash=sha256,crc"], "invalid hash algorithm: 'crc'", "invalid hash algorithm: ‘crc’", true),
         (["hash="], "invalid hash algorithm: ''", "invalid hash algorithm: ‘’", true),
+        (["compress=zstd:99"], "invalid compression: 'zstd:99' (expected zstd or zstd:LEVEL, -7 to 22)",
+         "invalid compression: ‘zstd:99’ (expected zstd or zstd:LEVEL, -7 to 22)", true),
     ]
 
     @Test func errorMessagesMatchGNU() {
@@ -140,6 +142,9 @@ import SwddEngine
         #expect(try settings(["hashlog=h"]).hashAlgorithms == [.sha256])
         #expect(try settings(["hashlog=h"]).hashLogPath == "h")
         #expect(try settings([]).hashAlgorithms.isEmpty)
+        #expect(try settings(["compress=zstd"]).compressionLevel == 1)
+        #expect(try settings(["compress=zstd:-3"]).compressionLevel == -3)
+        #expect(try settings([]).compressionLevel == nil)
     }
 
     @Test func blockSizesAndTwoBuffers() throws {
