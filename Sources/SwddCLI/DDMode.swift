@@ -30,6 +30,12 @@ enum DDMode {
             ProcessEnvironment.exit(status: 0)
         case .copy(let settings, let warnings):
             for warning in warnings { writeStandardError("\(program): \(warning)\n") }
+            // Safety beyond dd: a mistyped device name (of=/dev/sdx1) would create a regular file
+            // in the devtmpfs /dev, in memory, and the user would believe the disk written.
+            if let path = settings.outputPath, !settings.force, ImageCommandSupport.isNewFileInDevtmpfs(path) {
+                writeStandardError("\(program): refusing to create '\(path)': there is no such device, and /dev holds devices (use force=yes to create a file there)\n")
+                ProcessEnvironment.exit(status: 1)
+            }
             if let level = settings.compressionLevel {
                 ProcessEnvironment.exit(status: DDCompressMode.run(settings, level: level, program: program))
             }

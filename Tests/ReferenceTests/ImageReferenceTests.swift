@@ -257,6 +257,17 @@ struct ImageReferenceTests {
             echo "$(head -1 err)|swdd: invalid compression: 'gzip' (expected zstd or zstd:LEVEL, -7 to 22)"
             echo "$(ls x.zst x.zst.partial 2>/dev/null | wc -l) 0"
             """),
+        ScriptCase(name: "dd mode refuses to create a regular file in the devtmpfs /dev; /dev/shm and force=yes still write", script: """
+            head -c 1000 disk > small
+            swdd if=small of=/dev/swdd-no-such-disk 2> err; echo "refused $?|refused 1"
+            echo "$(cat err)|swdd: refusing to create '/dev/swdd-no-such-disk': there is no such device, and /dev holds devices (use force=yes to create a file there)"
+            echo "$(ls /dev/swdd-no-such-disk 2>/dev/null | wc -l) 0"
+            swdd if=small of=/dev/shm/swdd-test-$$ status=none; echo "shm $?|shm 0"
+            rm -f /dev/shm/swdd-test-$$
+            swdd if=small of=/dev/swdd-forced-$$ force=yes status=none; echo "forced $?|forced 0"
+            rm -f /dev/swdd-forced-$$
+            swdd if=small of=/dev/null status=none; echo "null $?|null 0"
+            """),
         ScriptCase(name: "--json summary", script: """
             swdd image disk i.zst --json > j || exit 1
             python3 -c "import json; d = json.load(open('j')); print(d['source_bytes'], $(stat -c %s disk)); print(d['image_bytes'], $(stat -c %s i.zst)); print(d['frames'], 13)"
