@@ -74,11 +74,12 @@ public final class BenchTarget: Sendable {
         do {
             status = try FileStatus.of(path: path)
         } catch {
-            // A file that does not exist yet is fine: the temporary file goes where it would be.
-            guard error.code == .noSuchFileOrDirectory, (try? FileStatus.of(path: parentDirectory(of: path)))?.kind == .directory else {
-                throw BenchError.system(error)
+            // A missing target is a mistyped name (/dev/loop99 would be benched in RAM): say so.
+            // Who wants a temporary file names the directory it goes in.
+            if error.code == .noSuchFileOrDirectory {
+                throw BenchError.refused("cannot bench '\(path)': \(error.reason) (to measure a new file, name the directory it would be in)")
             }
-            return try openScratch(path, kind: .file, directory: parentDirectory(of: path), regionSize: regionSize, scratch: scratch)
+            throw BenchError.system(error)
         }
         switch status.kind {
         case .blockDevice:

@@ -28,7 +28,7 @@ struct BenchCommand: ParsableCommand {
             write tests run, bench holds the device exclusively (O_EXCL).
             """)
 
-    @Argument(help: "A block device, a file, or a directory.")
+    @Argument(help: "A block device, an existing file, or a directory (a temporary file is made in it); a missing path is an error.")
     var target: String
 
     @Flag(help: "Allow the write tests on a block device (they destroy the data in the region); never on one in use.")

@@ -143,7 +143,8 @@ struct BenchCommandTests {
 
     @Test(arguments: [
         ("/dev/null", "swdd: cannot bench '/dev/null': not a block device, regular file or directory"),
-        ("/nonexistent-dir/x", "swdd: cannot stat '/nonexistent-dir/x': No such file or directory"),
+        ("/nonexistent-dir/x", "swdd: cannot bench '/nonexistent-dir/x': No such file or directory (to measure a new file, name the directory it would be in)"),
+        ("/dev/loop-none", "swdd: cannot bench '/dev/loop-none': No such file or directory (to measure a new file, name the directory it would be in)"),
         (". --bs 1000", "swdd: invalid block size '1000': not a multiple of 512 bytes"),
         (". --bs 4K,,1M", "swdd: invalid block size ''"),
         (". --bs 512M", "swdd: invalid block size '512M'"),

@@ -128,8 +128,7 @@ import SwddTestSupport
         #expect(throws: BenchError.refused("cannot bench '/dev/null': not a block device, regular file or directory")) {
             _ = try BenchTarget.open("/dev/null", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
         }
-        // A file that does not exist yet is fine, but only in a directory that does.
-        #expect(throws: BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: .noSuchFileOrDirectory))) {
+        #expect(throws: BenchError.refused("cannot bench '/nonexistent-dir/x': No such file or directory (to measure a new file, name the directory it would be in)")) {
             _ = try BenchTarget.open("/nonexistent-dir/x", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
         }
         #expect(BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: .noSuchFileOrDirectory)).message
@@ -152,14 +151,14 @@ import SwddTestSupport
         #expect(FileManager.default.contents(atPath: "\(dir)/keep") == Data("precious".utf8))
     }
 
-    /// A file that does not exist yet is benched where it would be, and is not created.
-    @Test func missingFileTargetUsesATemporaryFileInItsDirectory() throws {
+    /// A target that does not exist (a mistyped `/dev/loop99`, `nosuch.img`) is an error naming
+    /// it, and nothing is created where it would be.
+    @Test func aMissingTargetIsAnErrorAndNothingIsCreated() throws {
         let dir = Shell.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let target = try BenchTarget.open("\(dir)/new.img", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
-        #expect(target.facts.kind == .file)
-        #expect(target.facts.benchPath.hasPrefix("\(dir)/.swdd-bench."))
-        target.close()
+        #expect(throws: BenchError.refused("cannot bench '\(dir)/new.img': No such file or directory (to measure a new file, name the directory it would be in)")) {
+            _ = try BenchTarget.open("\(dir)/new.img", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
     }
 
