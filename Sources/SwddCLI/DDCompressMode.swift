@@ -19,7 +19,10 @@ enum DDCompressMode {
         let input: ImageInput
         let sectorSize: Int
         do {
-            (input, sectorSize) = try openInput(settings)
+            let skip = Int64(clamping: settings.skipRecords &* UInt64(settings.inputBlockSize) &+ settings.skipBytes)
+            let count = settings.hasCountLimit
+                ? Int64(clamping: settings.maxRecords &* UInt64(settings.inputBlockSize) &+ settings.maxBytes) : nil
+            (input, _, sectorSize) = try ImageCommandSupport.openImageSource(settings.inputPath, skip: skip, count: count)
         } catch {
             return fail("cannot read '\(settings.inputPath ?? "standard input")': \(ImageCommandSupport.reason(error))")
         }
@@ -76,31 +79,5 @@ enum DDCompressMode {
         }
         if !settings.hashAlgorithms.isEmpty { return "hash= (the image records a digest of every block: swdd verify checks them)" }
         return nil
-    }
-
-    /// What dd would read: a file or device from skip= for count= (or to its end); a pipe whole.
-    private static func openInput(_ settings: DDSettings) throws -> (ImageInput, Int) {
-        let descriptor = try settings.inputPath.map { try FileDescriptor.open($0, flags: [.readOnly, .closeOnExec]) } ?? .standardInput
-        let status = try descriptor.status()
-        let skip = Int64(clamping: settings.skipRecords &* UInt64(settings.inputBlockSize) &+ settings.skipBytes)
-        let count = settings.hasCountLimit ? Int64(clamping: settings.maxRecords &* UInt64(settings.inputBlockSize) &+ settings.maxBytes) : Int64.max
-        switch status.kind {
-        case .regular, .blockDevice:
-            var size = status.size
-            var sector = 512
-            if status.kind == .blockDevice {
-                let geometry = try BlockDeviceGeometry.of(descriptor)
-                size = Int64(geometry.size)
-                sector = geometry.logicalSectorSize
-            }
-            let lower = min(skip, size)
-            let upper = count == .max ? size : min(size, lower + count)
-            return (.range(descriptor, lower..<upper, isRegularFile: status.kind == .regular), sector)
-        default:
-            guard skip == 0 && !settings.hasCountLimit else {
-                throw SystemError("compress= reads a pipe whole: skip= and count=", code: .invalidArgument)
-            }
-            return (.stream(descriptor), 512)
-        }
     }
 }

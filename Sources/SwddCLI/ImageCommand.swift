@@ -110,9 +110,10 @@ struct ImageCommand: ParsableCommand {
         let sectorSize: Int
         var identity = SourceIdentity(path: source)
         do {
-            (input, sourceSize, sectorSize) = try openSource()
-            if case .positional(let descriptor, let size, _) = input {
-                if Self.startsLikeAnImage(descriptor) {
+            (input, sourceSize, sectorSize) = try ImageCommandSupport.openImageSource(source == "-" ? nil : source)
+            if case .range(let descriptor, let range, _) = input {
+                let size = range.upperBound
+                if ImageLayout.startsWithHeader(descriptor) {
                     support.complain("warning: '\(source)' is itself a swdd image; imaging it anyway")
                 }
                 if let facts = try? FilesystemProbe.probe(descriptor, offset: 0, length: UInt64(size), sectorSize: sectorSize) {
@@ -178,24 +179,6 @@ struct ImageCommand: ParsableCommand {
         var message: String
     }
 
-    private func openSource() throws -> (ImageInput, Int64?, Int) {
-        if source == "-" { return (.stream(.standardInput), nil, 512) }
-        let descriptor = try FileDescriptor.open(source, flags: [.readOnly, .closeOnExec])
-        let status = try descriptor.status()
-        switch status.kind {
-        case .regular:
-            descriptor.adviseSequential()
-            return (.positional(descriptor, size: status.size, isRegularFile: true), status.size, 512)
-        case .blockDevice:
-            let geometry = try BlockDeviceGeometry.of(descriptor)
-            return (.positional(descriptor, size: Int64(geometry.size), isRegularFile: false), Int64(geometry.size), geometry.logicalSectorSize)
-        case .directory:
-            throw SystemError("open", path: source, code: .isDirectory)
-        default:
-            return (.stream(descriptor), nil, 512)
-        }
-    }
-
     private func openDestination() throws -> ImageOutput {
         if destination == "-" {
             if FileDescriptor.standardOutput.isTerminal { throw Refusal(message: "refusing to write an image to a terminal") }
@@ -218,28 +201,16 @@ struct ImageCommand: ParsableCommand {
         return try ImageOutput.file(destination)
     }
 
-    /// The bmap beside the image, as `NAME.partial` renamed when written.
+    /// The bmap beside the image, by the image's own rule: `NAME.partial`, synced, renamed.
     static func writeBmap(_ map: BmapFile, forImage image: String) throws {
-        let path = BmapFile.path(forImage: image)
-        let partial = path + ".partial"
-        let file = try FileDescriptor.open(partial, flags: [.writeOnly, .create, .truncate, .closeOnExec], mode: 0o644)
+        let output = try ImageOutput.file(BmapFile.path(forImage: image))
         do {
-            try file.writeAll(text: map.rendered())
-            try file.syncData()
-            try file.close()
+            try output.descriptor.writeAll(text: map.rendered())
+            try output.commit()
         } catch {
-            try? file.close()
-            try? FileSystemPath.remove(partial)
+            output.abandon()
             throw (error as? IncompleteWrite)?.error ?? error
         }
-        try FileSystemPath.rename(partial, to: path)
-    }
-
-    /// Whether the source begins with a swdd image header frame.
-    static func startsLikeAnImage(_ descriptor: FileDescriptor) -> Bool {
-        var bytes = [UInt8](repeating: 0, count: 4)
-        let got = (try? bytes.withUnsafeMutableBytes { try descriptor.readAll(fromAbsoluteOffset: 0, into: $0) }) ?? 0
-        return got == 4 && bytes == [0x5B, 0x2A, 0x4D, 0x18]
     }
 
     static func json(_ s: ImageSummary, source: String, destination: String) -> String {

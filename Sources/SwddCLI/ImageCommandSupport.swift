@@ -115,6 +115,36 @@ enum ImageCommandSupport {
         }
     }
 
+    /// What `swdd image` and dd mode's `compress=` read: a regular file or block device from
+    /// `skip` for `count` bytes (to its end when nil), or a stream (nil path: standard input) whole.
+    /// Returns the input, its size when known, and its logical sector size.
+    static func openImageSource(_ path: String?, skip: Int64 = 0, count: Int64? = nil) throws -> (ImageInput, Int64?, Int) {
+        let descriptor = try path.map { try FileDescriptor.open($0, flags: [.readOnly, .closeOnExec]) } ?? .standardInput
+        let status = try descriptor.status()
+        switch status.kind {
+        case .regular, .blockDevice:
+            var size = status.size
+            var sector = 512
+            if status.kind == .blockDevice {
+                let geometry = try BlockDeviceGeometry.of(descriptor)
+                size = Int64(geometry.size)
+                sector = geometry.logicalSectorSize
+            } else {
+                descriptor.adviseSequential()
+            }
+            let lower = min(skip, size)
+            let upper = count.map { min(size, lower + $0) } ?? size
+            return (.range(descriptor, lower..<upper, isRegularFile: status.kind == .regular), upper - lower, sector)
+        case .directory:
+            throw SystemError("open", path: path, code: .isDirectory)
+        default:
+            guard skip == 0 && count == nil else {
+                throw SystemError("compress= reads a pipe whole: skip= and count=", code: .invalidArgument)
+            }
+            return (.stream(descriptor), nil, 512)
+        }
+    }
+
     /// Whether `path` would be a new regular file in the devtmpfs `/dev` (a mistyped device name).
     static func isNewFileInDevtmpfs(_ path: String) -> Bool {
         guard !FileSystemPath.exists(path) else { return false }

@@ -13,7 +13,7 @@ enum ImageListing {
         guard let status = try? FileStatus.of(path: path), status.kind == .regular else { return nil }
         let image = try FileDescriptor.open(path, flags: [.readOnly, .closeOnExec])
         defer { try? image.close() }
-        guard ImageCommand.startsLikeAnImage(image) else { return nil }
+        guard ImageLayout.startsWithHeader(image) else { return nil }
         let layout = try ImageLayout.read(image)
         let size = layout.metadata.sourceSize
         let sector = Int64(max(512, layout.metadata.sectorSize))

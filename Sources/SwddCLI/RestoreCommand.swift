@@ -217,7 +217,7 @@ struct RestoreCommand: ParsableCommand {
     private func bmapBesideForeignImage() -> String? {
         guard let file = try? FileDescriptor.open(image, flags: [.readOnly, .closeOnExec]) else { return nil }
         defer { try? file.close() }
-        guard !ImageCommand.startsLikeAnImage(file) else { return nil }
+        guard !ImageLayout.startsWithHeader(file) else { return nil }
         return ParsedBmap.discover(forImage: image)
     }
 

@@ -21,26 +21,23 @@ public enum ProgressLine {
 
     /// `512 B`, `1.5 KiB`, `10 MiB`: one decimal below 10, none above.
     public static func binarySize(_ bytes: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : "\(oneDecimalBelowTen(value)) \(units[unit])"
+        scaled(Double(bytes), base: 1024, units: ["B", "KiB", "MiB", "GiB", "TiB", "PiB"])
     }
 
     /// `0 B/s`, `950 kB/s`, `1.2 GB/s`.
     public static func decimalRate(_ bytesPerSecond: Double) -> String {
-        let units = ["B/s", "kB/s", "MB/s", "GB/s", "TB/s"]
-        var value = bytesPerSecond
+        scaled(bytesPerSecond, base: 1000, units: ["B/s", "kB/s", "MB/s", "GB/s", "TB/s"])
+    }
+
+    /// `value` in the largest unit it reaches; whole numbers in the first unit.
+    private static func scaled(_ value: Double, base: Double, units: [String]) -> String {
+        var scaled = value
         var unit = 0
-        while value >= 1000 && unit < units.count - 1 {
-            value /= 1000
+        while scaled >= base && unit < units.count - 1 {
+            scaled /= base
             unit += 1
         }
-        return unit == 0 ? "\(Int(value)) B/s" : "\(oneDecimalBelowTen(value)) \(units[unit])"
+        return unit == 0 ? "\(Int(value)) \(units[0])" : "\(oneDecimalBelowTen(scaled)) \(units[unit])"
     }
 
     private static func oneDecimalBelowTen(_ value: Double) -> String {

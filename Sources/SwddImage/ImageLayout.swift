@@ -22,6 +22,12 @@ public struct ImageLayout: Sendable {
     /// The largest compressed frame: the size of a buffer that holds any of them.
     public var largestFrame: Int { frames.map(\.compressedSize).max() ?? 0 }
 
+    /// Whether the file begins with a swdd header frame's magic: a swdd image, whole or not.
+    public static func startsWithHeader(_ descriptor: FileDescriptor) -> Bool {
+        guard let start = try? read(descriptor, at: 0, count: 4) else { return false }
+        return start.withUnsafeBytes { $0.u32(at: 0) } == SkippableFrame.headerMagic
+    }
+
     /// Reads and checks the structure of the image open on `descriptor` (a regular file).
     public static func read(_ descriptor: FileDescriptor) throws -> ImageLayout {
         let fileSize = try descriptor.status().size
@@ -32,7 +38,7 @@ public struct ImageLayout: Sendable {
             frameCount = try SeekTable.frameCount(footer: footer)
         } catch {
             // swdd's header but no table: an image cut short, or one still being written.
-            if let start = try? read(descriptor, at: 0, count: 4), start == [0x5B, 0x2A, 0x4D, 0x18] {
+            if startsWithHeader(descriptor) {
                 throw ImageFormatError.damaged(offset: fileSize, "the seek table is missing: the image was cut short or is still being written")
             }
             throw ImageFormatError.notAnImage("no zstd seek table at its end")

@@ -24,10 +24,8 @@ public struct ImageOptions: Sendable {
 
 /// What to image.
 public enum ImageInput {
-    /// A regular file or block device of `size` bytes, read at offsets; holes are looked for
-    /// in regular files.
-    case positional(FileDescriptor, size: Int64, isRegularFile: Bool)
-    /// Part of a regular file or block device (dd's skip= and count=).
+    /// A range of a regular file or block device (all of it, or dd's skip= and count=), read at
+    /// offsets; holes are looked for in regular files.
     case range(FileDescriptor, Range<Int64>, isRegularFile: Bool)
     /// A stream (standard input), read to its end.
     case stream(FileDescriptor)
@@ -58,10 +56,6 @@ public enum ImageWriter {
         let source: ChunkSource
         var announced: Int64 = 0
         switch input {
-        case .positional(let descriptor, let size, let isRegularFile):
-            announced = size
-            source = ExtentSource(descriptor: descriptor, range: 0..<size, seeksHoles: isRegularFile, detectsZeros: true,
-                                  keepsGoing: options.keepGoing, counters: counters)
         case .range(let descriptor, let range, let isRegularFile):
             announced = range.upperBound - range.lowerBound
             source = ExtentSource(descriptor: descriptor, range: range, seeksHoles: isRegularFile, detectsZeros: true,

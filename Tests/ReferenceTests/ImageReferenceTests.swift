@@ -97,11 +97,10 @@ struct ImageReferenceTests {
             swdd restore bad.zst new 2>/dev/null; echo "$? 4"
             echo "$(ls new new.partial 2>/dev/null | wc -l) 0"
             """),
-        ScriptCase(name: "refusals: a block device as DEST of image, an existing DEST, a terminal", script: """
+        ScriptCase(name: "refusals: an existing DEST, a chunk size, a new file in /dev", script: """
             swdd image disk i.zst --quiet || exit 1
             swdd image disk i.zst 2> err; echo "$? 1"
             echo "$(cat err)|swdd: 'i.zst' exists (use --overwrite to replace it)"
-            swdd image disk /dev/loop-control 2> err; echo "exit $?|exit 1"
             swdd image disk disk.zst --chunk 5M 2> err; echo "$? 2"
             echo "$(cat err)|swdd: invalid chunk size '5M': expected 1M, 2M, 3M or 4M"
             swdd image disk /dev/swdd-typo.img 2> err; echo "$? 1"
@@ -153,11 +152,15 @@ struct ImageReferenceTests {
             swdd restore i.zst back --verify 2> err; echo "restore $?|restore 0"
             echo "$(grep -c 'read back and checked' err) 1"
             """),
-        ScriptCase(name: "restore --verify onto a loop device, read back with O_DIRECT", script: """
+        ScriptCase(name: "restore --verify onto a loop device, read back with O_DIRECT; image refuses a device as DEST", script: """
             swdd image disk i.zst --quiet || exit 1
             truncate -s 16M blank.raw && b=$(losetup -f --show blank.raw) || exit 98
             swdd restore i.zst $b --verify 2> err; echo "restore $?|restore 0"
             echo "$(grep -c 'read back and checked' err) 1"
+            # Reversed arguments must not destroy a disk: image never writes a block device.
+            swdd image disk $b 2> err; echo "image onto a device $?|image onto a device 1"
+            echo "$(cat err)|swdd: refusing to write an image to block device '$b': image never writes a disk (restore does)"
+            swdd verify i.zst $b 2>/dev/null; echo "untouched $?|untouched 0"
             swdd verify i.zst $b 2>/dev/null; echo "verify $?|verify 0"
             printf 'Y' | dd of=$b bs=1 seek=100 conv=notrunc 2>/dev/null
             swdd verify i.zst $b 2>/dev/null; echo "changed $?|changed 4"
