@@ -30,7 +30,7 @@ enum ImageCommandSupport {
     /// anything else 1.
     static func status(for error: ImageFormatError) -> Int32 {
         switch error {
-        case .truncated, .damaged: damaged
+        case .truncated, .damaged, .brokenChain: damaged
         case .notAnImage, .unsupportedVersion: failed
         }
     }
@@ -89,29 +89,29 @@ enum ImageCommandSupport {
         return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s (\(ProgressLine.decimalRate(rate)))"
     }
 
-    /// Reads `target` back and compares every block with `layout`'s digests, bypassing the page
+    /// Reads `target` back and compares every block with `metadata`'s digests, bypassing the page
     /// cache: `O_DIRECT` on a block device, the file's cached pages dropped first otherwise.
-    static func compare(_ layout: ImageLayout, target: String, threads: Int, counters: TransferCounters) throws {
+    static func compare(_ metadata: ImageMetadata, target: String, threads: Int, counters: TransferCounters) throws {
         let status = try FileStatus.of(path: target)
         if status.kind == .blockDevice {
             let plain = try FileDescriptor.open(target, flags: [.readOnly, .closeOnExec])
             let geometry = try? BlockDeviceGeometry.of(plain)
             try? plain.close()
             let sector = geometry?.logicalSectorSize ?? 512
-            if let geometry, Int64(geometry.size) < layout.metadata.sourceSize {
+            if let geometry, Int64(geometry.size) < metadata.sourceSize {
                 throw SourceEndedEarly(path: target, offset: Int64(geometry.size))
             }
             let direct = try FileDescriptor.open(target, flags: [.readOnly, .direct, .closeOnExec])
             defer { try? direct.close() }
-            try ImageRestorer.compare(layout.metadata, target: direct, isRegularFile: false, readAlignment: sector, threads: threads, counters: counters)
+            try ImageRestorer.compare(metadata, target: direct, isRegularFile: false, readAlignment: sector, threads: threads, counters: counters)
         } else {
-            if status.kind == .regular && status.size < layout.metadata.sourceSize {
+            if status.kind == .regular && status.size < metadata.sourceSize {
                 throw SourceEndedEarly(path: target, offset: status.size)
             }
             let file = try FileDescriptor.open(target, flags: [.readOnly, .closeOnExec])
             defer { try? file.close() }
             file.dropCache(offset: 0, length: 0)
-            try ImageRestorer.compare(layout.metadata, target: file, isRegularFile: status.kind == .regular, threads: threads, counters: counters)
+            try ImageRestorer.compare(metadata, target: file, isRegularFile: status.kind == .regular, threads: threads, counters: counters)
         }
     }
 

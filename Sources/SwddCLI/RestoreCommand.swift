@@ -56,11 +56,10 @@ struct RestoreCommand: ParsableCommand {
         let workers = max(1, threads ?? ProcessorCount.online)
         if image == "-" { return try restoreFromStream(workers: workers) }
         if let pair = bmap ?? bmapBesideForeignImage() { return try restoreBmapPair(bmapPath: pair) }
-        let imageFile: FileDescriptor
-        let layout: ImageLayout
+        let point: RestorePoint
         do {
-            imageFile = try FileDescriptor.open(image, flags: [.readOnly, .closeOnExec])
-            layout = try ImageLayout.read(imageFile)
+            point = try ImageChainFiles.point(opening: image)
+            try point.checkComplete()
         } catch let error as ImageFormatError {
             support.complain("cannot restore '\(image)': \(error.reason)")
             throw ExitCode(support.status(for: error))
@@ -68,20 +67,27 @@ struct RestoreCommand: ParsableCommand {
             support.complain("cannot restore '\(image)': \(support.reason(error))")
             throw ExitCode(1)
         }
-        let size = layout.metadata.sourceSize
+        try restore(point, named: "'\(image)'", workers: workers)
+    }
 
-        let plan = try preparedTarget(size: size, sectorSize: layout.metadata.sectorSize, streamed: false)
+    /// Restores `point` (an image, or a restore point of a chain) onto the target: the target
+    /// checked, the point checked whole first when the target exists, then written.
+    func restore(_ point: RestorePoint, named name: String, workers: Int) throws {
+        let support = ImageCommandSupport.self
+        let metadata = point.metadata
+        let size = metadata.sourceSize
+        let plan = try preparedTarget(size: size, sectorSize: metadata.sectorSize, streamed: false)
         defer { plan.claim?.release() }
         let precheck: ((TransferCounters) throws -> Void)? = plan.precheck && !noPrecheck
-            ? { try ImageRestorer.verify(layout, image: imageFile, threads: workers, counters: $0) } : nil
-        let elapsed = try writing(plan, from: "'\(image)'", total: size, precheck: precheck) { counters in
-            try ImageRestorer.restore(layout, image: imageFile, to: plan.destination, threads: workers, counters: counters)
+            ? { try ImageRestorer.check(point, threads: workers, counters: $0) } : nil
+        let elapsed = try writing(plan, from: name, total: size, precheck: precheck) { counters in
+            try ImageRestorer.restore(point, to: plan.destination, threads: workers, counters: counters)
             return size
         }
         var checked = ""
         if verify && target != "-" {
             do {
-                try support.compare(layout, target: target, threads: workers, counters: TransferCounters())
+                try support.compare(metadata, target: target, threads: workers, counters: TransferCounters())
                 checked = ", read back and checked"
             } catch {
                 support.complain("'\(target)' was restored but does not read back as the image: \(support.reason(error))")
@@ -89,11 +95,13 @@ struct RestoreCommand: ParsableCommand {
             }
         }
         if !quiet {
-            support.complain("restored '\(image)' (\(ProgressLine.binarySize(size))) onto '\(target)' in "
+            let chain = point.members.count > 1 ? " from \(point.members.count) images of its chain" : ""
+            support.complain("restored \(name) (\(ProgressLine.binarySize(size)))\(chain) onto '\(target)' in "
                              + support.timeAndRate(bytes: size, nanoseconds: elapsed.nanoseconds) + checked)
         }
-        if !layout.metadata.unreadable.isEmpty {
-            support.complain("note: the source of '\(image)' could not be read in \(support.unreadableSummary(layout.metadata.unreadable)); "
+        let unreadable = point.unreadable
+        if !unreadable.isEmpty {
+            support.complain("note: the source of \(name) could not be read in \(support.unreadableSummary(unreadable)); "
                              + "'\(target)' holds zeros there")
             throw ExitCode(support.partlyUnreadable)
         }

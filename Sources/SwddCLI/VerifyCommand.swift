@@ -34,8 +34,8 @@ struct VerifyCommand: ParsableCommand {
         support.onSignal { line.finish() }
         var layout: ImageLayout?
         do {
-            let file = try FileDescriptor.open(image, flags: [.readOnly, .closeOnExec])
-            let read = try ImageLayout.read(file)
+            let member = try ImageChainFiles.member(opening: image)
+            let read = member.layout
             layout = read
             let counters = TransferCounters()
             let progress = support.startProgress(line, counters: counters, total: read.metadata.sourceSize, quiet: quiet || json)
@@ -43,10 +43,10 @@ struct VerifyCommand: ParsableCommand {
                 progress?.stop()
                 line.finish()
             }
-            try ImageRestorer.verify(read, image: file, threads: max(1, threads ?? ProcessorCount.online), counters: counters)
+            try ImageRestorer.verify(member, threads: max(1, threads ?? ProcessorCount.online), counters: counters)
             if let target {
                 do {
-                    try support.compare(read, target: target, threads: max(1, threads ?? ProcessorCount.online), counters: TransferCounters())
+                    try support.compare(read.metadata, target: target, threads: max(1, threads ?? ProcessorCount.online), counters: TransferCounters())
                 } catch let mismatch as TargetMismatch {
                     throw TargetProblem(target: target, underlying: mismatch, differs: true)
                 } catch let error as SourceEndedEarly {

@@ -21,16 +21,22 @@ struct EncodedFrame: Sendable {
     }
 }
 
-/// One frame buffer per chunk of the pool, made on first use and kept: a chunk holds at most
-/// one frame at a time, so memory stays at the pool's size times two.
+/// Frame buffers per chunk of the pool, made on first use and kept: a chunk holds at most one
+/// frame per slot at a time (slots: the images of a chain a chunk's blocks come from), so
+/// memory stays at the pool's size times the slots used, plus one.
 final class FrameBuffers: Sendable {
+    private struct Key: Hashable {
+        var chunk: ObjectIdentifier
+        var slot: Int
+    }
+
     private let capacity: Int
-    private let buffers = Mutex<[ObjectIdentifier: AlignedBuffer]>([:])
+    private let buffers = Mutex<[Key: AlignedBuffer]>([:])
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func buffer(for chunk: Chunk) throws(SystemError) -> AlignedBuffer {
-        let key = ObjectIdentifier(chunk)
+    func buffer(for chunk: Chunk, slot: Int = 0) throws(SystemError) -> AlignedBuffer {
+        let key = Key(chunk: ObjectIdentifier(chunk), slot: slot)
         if let buffer = buffers.withLock({ $0[key] }) { return buffer }
         guard let buffer = AlignedBuffer(capacity: capacity, alignment: 4096) else {
             throw SystemError("allocating a frame buffer", code: .noMemory)
@@ -51,11 +57,15 @@ final class FrameEncodingStage: ChunkStage {
     private let zeroDigests: ZeroDigests
     private let frameBuffers: FrameBuffers
     private let mapsForBmap: Bool
+    /// An incremental or differential image's parent: a block whose digest equals the one the
+    /// parent recorded is inherited, not stored (the parent's data is never read).
+    private let parent: ImageMetadata?
 
     /// `codec` nil stores frames uncompressed; `bmap` also computes the bmap's ranges.
-    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false) {
+    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false, parent: ImageMetadata? = nil) {
         self.codec = codec
         self.mapsForBmap = bmap
+        self.parent = parent
         self.hash = hash
         self.blockSize = blockSize
         zeroDigests = ZeroDigests(hash)
@@ -77,8 +87,9 @@ final class FrameEncodingStage: ChunkStage {
                 states.append(.unreadable)
                 digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
             } else if chunk.kind == .data && !isAllZero(chunk.base + start, count: n) {
-                states.append(.data)
-                digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
+                let digest = hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
+                states.append(isUnchanged(block: Int(blockRange.lowerBound / Int64(blockSize)), digest: digest) ? .inherited : .data)
+                digests += digest
             } else {
                 states.append(.zero)
                 digests += zeroDigests.digest(length: n)
@@ -87,10 +98,17 @@ final class FrameEncodingStage: ChunkStage {
         }
         if chunk.kind == .data { allZero = !states.contains(.data) && !states.contains(.unreadable) }
         if allZero {
+            // Zeros and inherited blocks only: the frame is the zero frame (inherited blocks
+            // read as zeros in an incremental image; their bytes live in the parent).
             let frame = zeroFrames.frame(length: length)
             chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: nil, shared: frame, count: frame.count, states: states, digests: digests,
                                                                 unreadable: unreadable)
             return
+        }
+        // Inherited blocks are stored as zeros, which cost the compressor next to nothing.
+        for (index, state) in states.enumerated() where state == .inherited {
+            let at = index * blockSize
+            (chunk.base + at).initializeMemory(as: UInt8.self, repeating: 0, count: min(blockSize, length - at))
         }
         let buffer = try frameBuffers.buffer(for: chunk)
         var count = 0
@@ -104,5 +122,12 @@ final class FrameEncodingStage: ChunkStage {
         let ranges = mapsForBmap ? BmapFile.ranges(of: chunk.bytes, at: chunk.offset) : []
         chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: buffer, count: count, states: states, digests: digests, bmapRanges: ranges,
                                                             unreadable: unreadable)
+    }
+
+    /// Whether the parent recorded this very block: same digest, and the parent held data there
+    /// (its digests cover every block of the disk, inherited ones included).
+    private func isUnchanged(block: Int, digest: [UInt8]) -> Bool {
+        guard let parent, block < parent.blockCount, parent.blockStates[block] != .zero, parent.blockStates[block] != .unreadable else { return false }
+        return parent.digest(ofBlock: block).elementsEqual(digest)
     }
 }

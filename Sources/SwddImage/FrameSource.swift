@@ -1,52 +1,76 @@
 import SwddEngine
 import SwddSystem
 
-/// A frame read from the image, waiting to be decoded (attached by `FrameSource`).
-struct CompressedFrame: Sendable {
-    var buffer: AlignedBuffer
+/// The frames a chunk needs, read and waiting to be decoded (attached by `FrameSource`): one
+/// per image of the chain that holds one of the chunk's blocks — usually one.
+struct FramesToDecode: Sendable {
+    struct Read: Sendable {
+        var member: Int
+        var buffer: AlignedBuffer
+    }
+
     var index: Int
+    var reads: [Read]
 }
 
 /// Which frame a chunk carries: the front end's note, so that a chunk still empty of decoded
 /// bytes is not taken for an empty one.
 struct FrameNumber: Sendable { var index: Int }
 
-/// Reads an image's data frames in order, each into the frame buffer of the chunk that will
-/// hold its bytes. A frame whose blocks are all zero (the block map says so, under the
-/// metadata's checksum) need not be read at all when `skipsZeroFrames`: it becomes a hole,
+/// Reads, in order, the frames a restore point's chunks need, each into a frame buffer of the
+/// chunk that will hold its bytes. Every image of a chain shares one chunk grid, so chunk N
+/// is frame N of whichever images hold its blocks. A chunk whose blocks are all zero (the
+/// block maps say so, under their metadata checksums) is not read at all: it becomes a hole,
 /// which the sink's zero policy turns into a punched hole, `BLKZEROOUT`, or nothing.
 final class FrameSource: ChunkSource {
-    private let layout: ImageLayout
-    private let descriptor: FileDescriptor
-    private let skipsZeroFrames: Bool
+    enum Reading {
+        /// What a restore needs: each block from the image that holds it, zero chunks as holes.
+        case restore
+        /// Every frame of the point's own image, zero frames included (`verify IMAGE`).
+        case everyFrameOfTop
+    }
+
+    private let point: RestorePoint
+    private let reading: Reading
     private let buffers: FrameBuffers
     private let counters: TransferCounters?
     private var next = 0
 
-    init(layout: ImageLayout, descriptor: FileDescriptor, skipsZeroFrames: Bool, counters: TransferCounters?) {
-        self.layout = layout
-        self.descriptor = descriptor
-        self.skipsZeroFrames = skipsZeroFrames
+    init(point: RestorePoint, reading: Reading, counters: TransferCounters?) {
+        self.point = point
+        self.reading = reading
         self.counters = counters
-        buffers = FrameBuffers(capacity: max(layout.largestFrame, 1))
+        buffers = FrameBuffers(capacity: max(point.members.map(\.layout.largestFrame).max() ?? 0, 1))
     }
+
+    private var layout: ImageLayout { point.members[0].layout }
 
     func fill(_ chunk: Chunk, context: ReaderContext) throws -> FillResult {
         guard next < layout.frames.count else { return .end }
         let index = next
         next += 1
         let frame = layout.frames[index]
-        if skipsZeroFrames && layout.blocksOfFrame(index).allSatisfy({ layout.metadata.blockStates[$0] == .zero }) {
+        let members: [Int]
+        switch reading {
+        case .everyFrameOfTop: members = [0]
+        case .restore: members = Set(layout.blocksOfFrame(index).compactMap(point.holder(ofBlock:))).sorted(by: >)
+        }
+        if members.isEmpty {
             chunk.markHole(at: frame.sourceOffset, length: frame.length)
         } else {
-            let buffer = try buffers.buffer(for: chunk)
-            let got = try descriptor.readAll(fromAbsoluteOffset: frame.fileOffset, into: buffer.slice(0, frame.compressedSize))
-            guard got == frame.compressedSize else {
-                throw ImageFormatError.truncated(expected: frame.fileOffset + Int64(frame.compressedSize), actual: frame.fileOffset + Int64(got))
+            var reads: [FramesToDecode.Read] = []
+            for (slot, member) in members.enumerated() {
+                let buffer = try buffers.buffer(for: chunk, slot: slot)
+                let stored = point.members[member].layout.frames[index]
+                let got = try point.members[member].descriptor.readAll(fromAbsoluteOffset: stored.fileOffset, into: buffer.slice(0, stored.compressedSize))
+                guard got == stored.compressedSize else {
+                    throw ImageFormatError.truncated(expected: stored.fileOffset + Int64(stored.compressedSize), actual: stored.fileOffset + Int64(got))
+                }
+                counters?.addRead(got)
+                reads.append(.init(member: member, buffer: buffer))
             }
-            counters?.addRead(got)
             chunk.offset = frame.sourceOffset
-            chunk.attachments[CompressedFrame.self] = CompressedFrame(buffer: buffer, index: index)
+            chunk.attachments[FramesToDecode.self] = FramesToDecode(index: index, reads: reads)
         }
         chunk.annotation = FrameNumber(index: index)
         return next < layout.frames.count ? .more : .end
@@ -63,49 +87,95 @@ extension ImageLayout {
     }
 }
 
-/// The parallel stage of restore and verify: decompresses a chunk's frame into the chunk and
-/// checks every block against the digest the metadata recorded, before anything is written.
+/// The parallel stage of restore and verify: decompresses a chunk's frames and checks every
+/// block against the digest its image recorded, before anything is written. One frame (the
+/// usual case: a full image, or a chunk that changed as a whole) decodes straight into the
+/// chunk; several (a chunk whose blocks come from several images of a chain) decode in turn
+/// into a scratch buffer, and each image's blocks are copied in.
 final class FrameDecodingStage: ChunkStage {
-    private let layout: ImageLayout
+    private let point: RestorePoint
     private let codec = ZstdCodec()
+    private let scratch: FrameBuffers
 
-    init(layout: ImageLayout) { self.layout = layout }
+    init(point: RestorePoint) {
+        self.point = point
+        scratch = FrameBuffers(capacity: max(point.metadata.chunkSize, 4096))
+    }
 
     func process(_ chunk: Chunk) throws {
-        guard chunk.kind != .hole, let compressed = chunk.attachments[CompressedFrame.self] else { return }
-        let frame = layout.frames[compressed.index]
+        guard chunk.kind != .hole, let frames = chunk.attachments[FramesToDecode.self] else { return }
+        let top = point.members[0].layout
+        let length = top.frames[frames.index].length
+        let blocks = top.blocksOfFrame(frames.index)
+        let blockSize = point.metadata.blockSize
+        var holdsData = false
+        if frames.reads.count == 1 {
+            let read = frames.reads[0]
+            try decode(read, frame: frames.index, into: chunk.buffer)
+            for block in blocks {
+                let start = Int(Int64(block) * Int64(blockSize) - chunk.offset)
+                let bytes = UnsafeMutableRawBufferPointer(start: chunk.base + start, count: min(blockSize, length - start))
+                let member = point.members[read.member].layout.metadata
+                switch point.holders[block] {
+                case RestorePoint.zero where member.blockStates[block] == .zero:
+                    guard isAllZero(bytes.baseAddress!, count: bytes.count) else { throw mismatch(read.member, frame: frames.index, block: block) }
+                case RestorePoint.zero:
+                    // Zero at the restore point, data in this older image's frame.
+                    bytes.initializeMemory(as: UInt32.self, repeating: 0)
+                case RestorePoint.unresolved:
+                    holdsData = true  // inherited: not in this image (verify IMAGE of an incremental)
+                default:
+                    try check(UnsafeRawBufferPointer(bytes), member: read.member, frame: frames.index, block: block)
+                    holdsData = true
+                }
+            }
+        } else {
+            let spare = try scratch.buffer(for: chunk, slot: 0)
+            for block in blocks where point.holders[block] == RestorePoint.zero {
+                let start = Int(Int64(block) * Int64(blockSize) - chunk.offset)
+                (chunk.base + start).initializeMemory(as: UInt32.self, repeating: 0, count: min(blockSize, length - start))
+            }
+            for read in frames.reads {
+                try decode(read, frame: frames.index, into: spare)
+                for block in blocks where point.holders[block] == Int32(read.member) {
+                    let start = Int(Int64(block) * Int64(blockSize) - chunk.offset)
+                    let count = min(blockSize, length - start)
+                    try check(UnsafeRawBufferPointer(start: spare.base + start, count: count), member: read.member, frame: frames.index, block: block)
+                    (chunk.base + start).copyMemory(from: spare.base + start, byteCount: count)
+                    holdsData = true
+                }
+            }
+        }
+        chunk.count = length
+        if !holdsData { chunk.markZero() }
+    }
+
+    private func decode(_ read: FramesToDecode.Read, frame index: Int, into buffer: AlignedBuffer) throws {
+        let frame = point.members[read.member].layout.frames[index]
         let n: Int
         do {
-            n = try codec.decompress(UnsafeRawBufferPointer(compressed.buffer.slice(0, frame.compressedSize)),
-                                     into: chunk.buffer.slice(0, chunk.capacity))
+            n = try codec.decompress(UnsafeRawBufferPointer(read.buffer.slice(0, frame.compressedSize)), into: buffer.slice(0, buffer.capacity))
         } catch {
-            throw ImageFormatError.damaged(offset: frame.fileOffset, "frame \(compressed.index): \(error.reason)")
+            throw ImageFormatError.damaged(offset: frame.fileOffset, "\(imageName(read.member))frame \(index): \(error.reason)")
         }
         guard n == frame.length else {
-            throw ImageFormatError.damaged(offset: frame.fileOffset, "frame \(compressed.index) holds \(n) bytes, not \(frame.length)")
+            throw ImageFormatError.damaged(offset: frame.fileOffset, "\(imageName(read.member))frame \(index) holds \(n) bytes, not \(frame.length)")
         }
-        chunk.count = n
-        let metadata = layout.metadata
-        var allZero = true
-        for block in layout.blocksOfFrame(compressed.index) {
-            let start = Int(Int64(block) * Int64(metadata.blockSize) - frame.sourceOffset)
-            let bytes = UnsafeRawBufferPointer(start: chunk.base + start, count: min(metadata.blockSize, n - start))
-            let matches: Bool
-            switch metadata.blockStates[block] {
-            case .zero:
-                matches = isAllZero(bytes.baseAddress!, count: bytes.count)
-            case .data, .unreadable:
-                matches = metadata.hash.digest(bytes)[...] == metadata.digest(ofBlock: block)
-                allZero = false
-            case .inherited:
-                matches = true  // its bytes live in the parent image
-                allZero = false
-            }
-            guard matches else {
-                throw ImageFormatError.damaged(offset: frame.fileOffset,
-                                               "block \(block) (source offset \(Int64(block) * Int64(metadata.blockSize))) does not match its \(metadata.hash.name) digest")
-            }
-        }
-        if allZero { chunk.markZero() }
+    }
+
+    private func check(_ bytes: UnsafeRawBufferPointer, member: Int, frame: Int, block: Int) throws {
+        let metadata = point.members[member].layout.metadata
+        guard metadata.hash.digest(bytes)[...] == metadata.digest(ofBlock: block) else { throw mismatch(member, frame: frame, block: block) }
+    }
+
+    private func mismatch(_ member: Int, frame: Int, block: Int) -> ImageFormatError {
+        let metadata = point.members[member].layout.metadata
+        return .damaged(offset: point.members[member].layout.frames[frame].fileOffset,
+                        "\(imageName(member))block \(block) (source offset \(Int64(block) * Int64(metadata.blockSize))) does not match its \(metadata.hash.name) digest")
+    }
+
+    /// Names the image in a chain's messages (a single image is the one the user named).
+    private func imageName(_ member: Int) -> String {
+        point.members.count > 1 ? "in '\(point.members[member].name)', " : ""
     }
 }

@@ -7,6 +7,8 @@ public enum ImageFormatError: Error, Equatable, Sendable {
     /// A structure or frame does not check out at `offset` (in the image file).
     case damaged(offset: Int64, String)
     case unsupportedVersion(UInt16)
+    /// The images of a chain do not fit together, or a needed parent is missing.
+    case brokenChain(String)
 
     public var reason: String {
         switch self {
@@ -14,6 +16,7 @@ public enum ImageFormatError: Error, Equatable, Sendable {
         case .truncated(let expected, let actual): "truncated: \(actual) bytes of \(expected)"
         case .damaged(let offset, let why): "damaged at byte \(offset): \(why)"
         case .unsupportedVersion(let version): "format version \(version) is newer than this swdd understands"
+        case .brokenChain(let why): "broken chain: \(why)"
         }
     }
 }

@@ -14,6 +14,10 @@ public struct ImageHeader: Sendable, Equatable {
     /// The source's size when known at the start (0 for a stream such as standard input).
     public var announcedSourceSize: Int64
     public var imageID: [UInt8]
+    /// Full, or what it descends from: known at the start, so a restore from a pipe can refuse
+    /// an image whose blocks partly live in its parent before it writes anything.
+    public var kind: ImageKind = .full
+    public var parentID: [UInt8] = ImageMetadata.noParent
 
     func encoded() -> [UInt8] {
         var w = ByteWriter()
@@ -25,6 +29,8 @@ public struct ImageHeader: Sendable, Equatable {
         w.u32(UInt32(sectorSize))
         w.u64(UInt64(announcedSourceSize))
         w.raw(imageID)
+        w.u8(kind.rawValue)
+        w.raw(parentID)
         return SkippableFrame.encode(magic: SkippableFrame.headerMagic, payload: w.bytes)
     }
 
@@ -36,8 +42,12 @@ public struct ImageHeader: Sendable, Equatable {
             let version = try r.u16()
             guard version == formatVersion else { throw ImageFormatError.unsupportedVersion(version) }
             guard let hash = BlockHashAlgorithm(rawValue: try r.u16()) else { throw ImageFormatError.damaged(offset: 0, "unknown block hash algorithm") }
-            return ImageHeader(version: version, hash: hash, chunkSize: Int(try r.u32()), blockSize: Int(try r.u32()),
-                               sectorSize: Int(try r.u32()), announcedSourceSize: Int64(bitPattern: try r.u64()), imageID: try r.raw(16))
+            var header = ImageHeader(version: version, hash: hash, chunkSize: Int(try r.u32()), blockSize: Int(try r.u32()),
+                                     sectorSize: Int(try r.u32()), announcedSourceSize: Int64(bitPattern: try r.u64()), imageID: try r.raw(16))
+            guard let kind = ImageKind(rawValue: try r.u8()) else { throw ImageFormatError.damaged(offset: 0, "unknown image kind") }
+            header.kind = kind
+            header.parentID = try r.raw(16)
+            return header
         } catch let error as ImageFormatError {
             throw error
         } catch {

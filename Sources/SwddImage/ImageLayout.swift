@@ -83,12 +83,14 @@ public struct ImageLayout: Sendable {
     /// grid, one block-map entry per block.
     private static func check(header: ImageHeader, metadata: ImageMetadata, frames: [Frame], sourceSize: Int64) throws(ImageFormatError) {
         guard header.imageID == metadata.imageID, header.hash == metadata.hash, header.chunkSize == metadata.chunkSize,
-              header.blockSize == metadata.blockSize, header.sectorSize == metadata.sectorSize else {
+              header.blockSize == metadata.blockSize, header.sectorSize == metadata.sectorSize,
+              header.kind == metadata.kind, header.parentID == metadata.parentID else {
             throw .damaged(offset: 0, "the header and the metadata disagree")
         }
         guard metadata.blockSize > 0, metadata.chunkSize >= metadata.blockSize, metadata.chunkSize % metadata.blockSize == 0 else {
             throw .damaged(offset: 0, "impossible chunk and block sizes")
         }
+        guard (metadata.kind == .full) == !metadata.hasParent else { throw .damaged(offset: 0, "a \(metadata.kind) image must name a parent, a full one none") }
         guard metadata.sourceSize == sourceSize else {
             throw .damaged(offset: 0, "the frames hold \(sourceSize) bytes, the metadata says \(metadata.sourceSize)")
         }

@@ -13,8 +13,16 @@ public enum BlockState: UInt8, Sendable {
 }
 
 /// Who the image descends from, and how.
-public enum ImageKind: UInt8, Sendable {
+public enum ImageKind: UInt8, Sendable, CaseIterable {
     case full = 0, incremental = 1, differential = 2
+
+    public var name: String {
+        switch self {
+        case .full: "full"
+        case .incremental: "incremental"
+        case .differential: "differential"
+        }
+    }
 }
 
 /// Where an image came from, as the image records it (libblkid's view, when there was one).
@@ -45,7 +53,8 @@ public struct ImageMetadata: Sendable, Equatable {
     public var sectorSize: Int
     public var sourceSize: Int64
     public var imageID: [UInt8]
-    public var parentID: [UInt8] = Array(repeating: 0, count: 16)
+    /// All zeros for a full image.
+    public var parentID: [UInt8] = noParent
     public var kind: ImageKind = .full
     /// Seconds since the Unix epoch (UTC).
     public var created: Int64
@@ -57,6 +66,11 @@ public struct ImageMetadata: Sendable, Equatable {
     public var unreadable: [(offset: Int64, length: Int64)] = []
 
     public var blockCount: Int { blockStates.count }
+
+    /// The parent id of an image that has none.
+    public static let noParent = [UInt8](repeating: 0, count: 16)
+
+    public var hasParent: Bool { parentID != Self.noParent }
 
     public func digest(ofBlock index: Int) -> ArraySlice<UInt8> {
         let size = hash.digestSize

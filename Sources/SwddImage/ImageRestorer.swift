@@ -13,32 +13,41 @@ public enum RestoreDestination {
 }
 
 /// `swdd restore` and `swdd verify` as plans on the engine: the frame source, the parallel
-/// decoding stage (which checks every block's digest), and a file, stream or null sink.
+/// decoding stage (which checks every block's digest), and a file, stream or null sink. A
+/// restore point is one image, or an image and the parents it inherits blocks from.
 public enum ImageRestorer {
-    /// Reads every frame and checks every block; writes nothing.
-    public static func verify(_ layout: ImageLayout, image: FileDescriptor, threads: Int, counters: TransferCounters) throws {
-        let source = FrameSource(layout: layout, descriptor: image, skipsZeroFrames: false, counters: counters)
-        try run(layout, source: source, sink: NullSink(counters: counters), threads: threads)
+    /// Reads every frame of one image and checks every block it holds; writes nothing.
+    public static func verify(_ image: RestorePoint.Member, threads: Int, counters: TransferCounters) throws {
+        let point = RestorePoint(standalone: image)
+        let source = FrameSource(point: point, reading: .everyFrameOfTop, counters: counters)
+        try run(point, source: source, sink: NullSink(counters: counters), threads: threads)
     }
 
-    public static func restore(_ layout: ImageLayout, image: FileDescriptor, to destination: RestoreDestination,
-                               threads: Int, counters: TransferCounters) throws {
+    /// Reads and checks everything a restore of `point` would write, writing nothing: the pass
+    /// before the first write to an existing target.
+    public static func check(_ point: RestorePoint, threads: Int, counters: TransferCounters) throws {
+        try point.checkComplete()
+        let source = FrameSource(point: point, reading: .restore, counters: counters)
+        try run(point, source: source, sink: NullSink(counters: counters), threads: threads)
+    }
+
+    public static func restore(_ point: RestorePoint, to destination: RestoreDestination, threads: Int, counters: TransferCounters) throws {
+        try point.checkComplete()
+        let source = FrameSource(point: point, reading: .restore, counters: counters)
         switch destination {
         case .positional(let descriptor, let zeros, let extendsFile, let firstChunkLast):
-            let source = FrameSource(layout: layout, descriptor: image, skipsZeroFrames: zeros != .write, counters: counters)
             let files = FileSink(descriptor: descriptor, zeros: zeros, extendsFile: extendsFile, syncsAtEnd: true, counters: counters)
-            let sink: ChunkSink = firstChunkLast ? try FirstChunkLastSink(files, chunkSize: layout.metadata.chunkSize) : files
-            try run(layout, source: source, sink: sink, threads: threads)
+            let sink: ChunkSink = firstChunkLast ? try FirstChunkLastSink(files, chunkSize: point.metadata.chunkSize) : files
+            try run(point, source: source, sink: sink, threads: threads)
         case .stream(let descriptor):
-            let source = FrameSource(layout: layout, descriptor: image, skipsZeroFrames: true, counters: counters)
-            try run(layout, source: source, sink: StreamSink(descriptor: descriptor, counters: counters), threads: threads)
+            try run(point, source: source, sink: StreamSink(descriptor: descriptor, counters: counters), threads: threads)
         }
     }
 
-    private static func run(_ layout: ImageLayout, source: FrameSource, sink: ChunkSink, threads: Int) throws {
+    private static func run(_ point: RestorePoint, source: FrameSource, sink: ChunkSink, threads: Int) throws {
         let workers = max(1, threads)
-        let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: max(layout.metadata.chunkSize, 4096), alignment: 4096)
-        try Pipeline(pool: pool, source: source, steps: [PipelineStep(FrameDecodingStage(layout: layout), threading: .parallel(workers: workers))],
+        let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: max(point.metadata.chunkSize, 4096), alignment: 4096)
+        try Pipeline(pool: pool, source: source, steps: [PipelineStep(FrameDecodingStage(point: point), threading: .parallel(workers: workers))],
                      sink: sink).run()
     }
 }

@@ -18,6 +18,13 @@ public struct ImageOptions: Sendable {
     public var bmap = false
     /// Past unreadable sectors: zeros stored, the ranges recorded (a positional source only).
     public var keepGoing = false
+    /// An incremental or differential image: the image it descends from (only its metadata is
+    /// read). Chunk size, block size and digest are the parent's.
+    public var parent: (metadata: ImageMetadata, kind: ImageKind)?
+    /// The image's id (random when nil).
+    public var imageID: [UInt8]?
+    /// Its creation time, seconds since the epoch (now when nil).
+    public var created: Int64?
 
     public init() {}
 }
@@ -39,6 +46,10 @@ public struct ImageSummary: Sendable {
     public var frames: Int
     public var dataBlocks: Int
     public var zeroBlocks: Int
+    /// Blocks left to the parent (incremental and differential images).
+    public var inheritedBlocks: Int
+    public var blockSize: Int
+    public var kind: ImageKind
     public var imageID: String
     public var elapsedNanoseconds: UInt64
     /// With `ImageOptions.bmap`: the bmap of the source, to write beside the image.
@@ -63,31 +74,56 @@ public enum ImageWriter {
         case .stream(let descriptor):
             source = StreamSource(descriptor: descriptor, detectsZeros: true, handsOverEarly: false, counters: counters)
         }
-        var generator = SystemRandomNumberGenerator()
-        let id = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let header = ImageHeader(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
+        var options = options
+        let kind = options.parent?.kind ?? .full
+        if let parent = options.parent?.metadata {
+            // Blocks are compared with the parent's, block for block: the same grid and digest.
+            options.chunkSize = parent.chunkSize
+            options.blockSize = parent.blockSize
+            options.hash = parent.hash
+        }
+        let id = options.imageID ?? newImageID()
+        var header = ImageHeader(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
                                  sectorSize: sectorSize, announcedSourceSize: announced, imageID: id)
-        let metadata = ImageMetadata(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
-                                     sectorSize: sectorSize, sourceSize: 0, imageID: id, created: WallClock.secondsSinceEpoch(),
+        var metadata = ImageMetadata(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
+                                     sectorSize: sectorSize, sourceSize: 0, imageID: id, created: options.created ?? WallClock.secondsSinceEpoch(),
                                      source: identity)
+        if let parent = options.parent?.metadata {
+            header.kind = kind
+            header.parentID = parent.imageID
+            metadata.kind = kind
+            metadata.parentID = parent.imageID
+        }
         let sink = ImageSink(output: output, header: header, metadata: metadata, counters: counters)
         let stage = FrameEncodingStage(codec: options.store ? nil : ZstdCodec(level: options.level), hash: options.hash,
-                                       chunkSize: options.chunkSize, blockSize: options.blockSize, bmap: options.bmap)
+                                       chunkSize: options.chunkSize, blockSize: options.blockSize, bmap: options.bmap,
+                                       parent: options.parent?.metadata)
         let workers = max(1, options.threads)
         // Each worker holds a chunk, the reader one, the sink one, and one waits in each queue.
         let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: options.chunkSize, alignment: 4096)
         try Pipeline(pool: pool, source: source, steps: [PipelineStep(stage, threading: .parallel(workers: workers))], sink: sink).run()
         let final = sink.finalMetadata
+        if let parent = options.parent?.metadata, final.sourceSize != parent.sourceSize {
+            throw ImageFormatError.damaged(offset: 0, "the source held \(final.sourceSize) bytes, its parent image \(parent.sourceSize)")
+        }
         return ImageSummary(sourceSize: final.sourceSize, bytesRead: counters.bytesRead, bytesStored: sink.bytesStored,
                             frames: final.blockStates.isEmpty ? 0 : (Int(final.sourceSize) + options.chunkSize - 1) / options.chunkSize,
                             dataBlocks: final.blockStates.filter { $0 == .data }.count,
                             zeroBlocks: final.blockStates.filter { $0 == .zero }.count,
+                            inheritedBlocks: final.blockStates.filter { $0 == .inherited }.count,
+                            blockSize: final.blockSize, kind: kind,
                             imageID: hex(id), elapsedNanoseconds: MonotonicClock.now() - start,
                             bmap: options.bmap ? BmapFile(imageSize: final.sourceSize, ranges: sink.bmapRanges) : nil,
                             unreadable: final.unreadable)
     }
 
-    static func hex(_ bytes: [UInt8]) -> String {
+    /// 16 random bytes.
+    public static func newImageID() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef")
         return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }

@@ -33,6 +33,9 @@ final class StreamFrameSource: ChunkSource {
         let size = Int(staging.u32(at: 4))
         guard size < 1 << 20, (try? staging.need(8 + size)) != nil else { throw ImageFormatError.notAnImage("the stream's header frame is cut short") }
         header = try ImageHeader.decode(staging.bytes(8..<(8 + size)))
+        guard header.kind == .full else {
+            throw ImageFormatError.brokenChain("the stream's image is \(header.kind.name): its unchanged blocks live in its parent; restore it from its repository or from a file beside its parent")
+        }
         staging.consume(8 + size)
         streamOffset = Int64(8 + size)
         let largest = max(ZstdCodec.bound(header.chunkSize), HandBuiltFrame.storedFrameSize(length: header.chunkSize))

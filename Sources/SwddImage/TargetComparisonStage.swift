@@ -29,11 +29,12 @@ final class TargetComparisonStage: ChunkStage {
             let expected = metadata.digest(ofBlock: block)
             let matches: Bool
             let state = metadata.blockStates[block]
+            // Every block's digest is recorded, inherited ones too (an incremental image carries
+            // the whole disk's), so a target is compared with the restore point it should hold.
             if chunk.kind != .data || isAllZero(chunk.base + start, count: n) {
-                matches = state == .zero || state == .inherited || zeroDigests.digest(length: n)[...] == expected
+                matches = state == .zero || zeroDigests.digest(length: n)[...] == expected
             } else {
-                matches = (state == .data || state == .unreadable)
-                    && metadata.hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))[...] == expected
+                matches = state != .zero && metadata.hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))[...] == expected
             }
             if !matches { throw TargetMismatch(block: block, offset: Int64(block) * Int64(blockSize)) }
             start += n
