@@ -31,9 +31,13 @@ let package = Package(
         .target(name: "SwddImage", dependencies: [
             "SwddEngine", "SwddSystem", "CZstd", "CXXHash", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Repositories of images: manifests, chains, locks, retention.
+        .target(name: "SwddBackup", dependencies: [
+            "SwddImage", "SwddEngine", "SwddSystem", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddCLI", dependencies: [
-            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddImage", "SwddBench",
+            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "SwddDDTests", dependencies: ["SwddDD"]),
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
         .testTarget(name: "SwddImageTests", dependencies: ["SwddImage", "SwddEngine", "SwddSystem", "SwddTestSupport"]),
+        .testTarget(name: "SwddBackupTests", dependencies: ["SwddBackup", "SwddImage", "SwddSystem"]),
         .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench", "SwddTestSupport"]),
         .testTarget(name: "SwddCLITests", dependencies: ["SwddCLI", "SwddSystem", "SwddTestSupport"]),
         // Runs the built swdd binary next to GNU dd, fdisk, zstd and bmaptool on the same inputs.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwddBackup
 import SwddEngine
 import SwddImage
 import SwddSystem
@@ -21,11 +22,17 @@ struct RestoreCommand: ParsableCommand {
             image's is refused (the last two with --force overridable, the sector size only).
             """)
 
-    @Argument(help: "The image file.")
+    @Argument(help: "The image file (an image of a chain is restored with its parents beside it), or a repository.")
     var image: String
 
     @Argument(help: "A new or existing file, a block device, or - for standard output.")
     var target: String
+
+    @Option(help: ArgumentHelp("With a repository: the restore point — latest (the default), an image id, or a time (ISO 8601, local time unless it says Z or +HH:MM); the newest image made at or before it.", valueName: "time|id"))
+    var at: String?
+
+    @Option(help: ArgumentHelp("With a repository: the chain (needed when it holds several).", valueName: "name"))
+    var name: String?
 
     @Option(help: ArgumentHelp("A bmaptool bmap for IMAGE (a raw or .zst image bmaptool made); found beside IMAGE as bmaptool finds it when IMAGE is not a swdd image.", valueName: "file"))
     var bmap: String?
@@ -55,6 +62,11 @@ struct RestoreCommand: ParsableCommand {
         let support = ImageCommandSupport.self
         let workers = max(1, threads ?? ProcessorCount.online)
         if image == "-" { return try restoreFromStream(workers: workers) }
+        if BackupRepository.isRepository(image) { return try restoreFromRepository(workers: workers) }
+        if at != nil || name != nil {
+            support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
+            throw ExitCode(2)
+        }
         if let pair = bmap ?? bmapBesideForeignImage() { return try restoreBmapPair(bmapPath: pair) }
         let point: RestorePoint
         do {
@@ -68,6 +80,27 @@ struct RestoreCommand: ParsableCommand {
             throw ExitCode(1)
         }
         try restore(point, named: "'\(image)'", workers: workers)
+    }
+
+    /// `restore REPO TARGET [--at TIME|ID] [--name NAME]`: the point chosen from the manifests,
+    /// each block read from the newest image of its chain that holds it, under a read lease so
+    /// that no prune removes an image being read.
+    private func restoreFromRepository(workers: Int) throws {
+        let support = ImageCommandSupport.self
+        let repository = try support.openRepository(image)
+        let lock = try support.lock(repository, for: .read)
+        defer { lock.release() }
+        let manifests = try support.manifests(of: repository)
+        let chosen = try support.select(at, name: name, in: manifests, repository: image)
+        let point: RestorePoint
+        do {
+            point = try repository.restorePoint(chosen, among: manifests)
+        } catch {
+            support.complain("cannot restore \(chosen.kind.name) image \(chosen.shortName) of '\(image)': \(support.reason(error))")
+            throw ExitCode(support.exitStatus(for: error))
+        }
+        let when = LocalTime(secondsSinceEpoch: chosen.created).text
+        try restore(point, named: "'\(image)' as of \(when) (\(chosen.kind.name) image \(chosen.shortName) of chain '\(chosen.chain)')", workers: workers)
     }
 
     /// Restores `point` (an image, or a restore point of a chain) onto the target: the target
@@ -96,7 +129,7 @@ struct RestoreCommand: ParsableCommand {
         }
         if !quiet {
             let chain = point.members.count > 1 ? " from \(point.members.count) images of its chain" : ""
-            support.complain("restored \(name) (\(ProgressLine.binarySize(size)))\(chain) onto '\(target)' in "
+            support.complain("restored \(name) onto '\(target)': \(ProgressLine.binarySize(size))\(chain) in "
                              + support.timeAndRate(bytes: size, nanoseconds: elapsed.nanoseconds) + checked)
         }
         let unreadable = point.unreadable

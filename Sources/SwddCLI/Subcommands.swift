@@ -11,7 +11,9 @@ struct SwddSubcommands: ParsableCommand {
     )
 
     /// Every subcommand; dispatch checks a first argument against their names.
-    static let subcommandTypes: [ParsableCommand.Type] = [ListCommand.self, ImageCommand.self, RestoreCommand.self, VerifyCommand.self, BenchCommand.self]
+    static let subcommandTypes: [ParsableCommand.Type] = [
+        ListCommand.self, ImageCommand.self, RestoreCommand.self, VerifyCommand.self, BackupCommand.self, BenchCommand.self,
+    ]
 
     static var names: Set<String> {
         Set(subcommandTypes.map { $0._commandName })

@@ -72,8 +72,12 @@ struct VerifyCommand: ParsableCommand {
         } else if !quiet {
             let m = layout.metadata
             let matched = target.map { " '\($0)' holds the same bytes." } ?? ""
+            let inherited = m.blockStates.filter { $0 == .inherited }.count
+            let blocks = m.hasParent
+                ? "\(m.blockCount - inherited) blocks checked (\(m.hash.name)), \(inherited) left to its parent \(ImageWriter.hex(m.parentID).prefix(12)) (\(m.kind.name) image)"
+                : "\(m.blockCount) blocks checked (\(m.hash.name))"
             support.complain("'\(image)' is intact: \(ProgressLine.binarySize(m.sourceSize)) in \(layout.frames.count) frames, "
-                             + "\(m.blockCount) blocks checked (\(m.hash.name)) in "
+                             + "\(blocks) in "
                              + support.timeAndRate(bytes: m.sourceSize, nanoseconds: MonotonicClock.now() - start) + "." + matched)
         }
         if !layout.metadata.unreadable.isEmpty {

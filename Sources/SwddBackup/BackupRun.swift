@@ -1,0 +1,126 @@
+import SwddEngine
+import SwddImage
+import SwddSystem
+
+/// What the user asked of one `swdd backup`.
+public struct BackupRequest: Sendable {
+    public var chain: String
+    /// nil: the policy decides.
+    public var kind: ImageKind?
+    public var policy = BackupKindPolicy()
+    /// Start the chain over with a full image, even though the source differs from its images'.
+    public var newChain = false
+    public var options = ImageOptions()
+    /// The image's creation time.
+    public var now: Int64
+
+    public init(chain: String, now: Int64) {
+        self.chain = chain
+        self.now = now
+    }
+}
+
+/// What one backup did.
+public struct BackupResult: Sendable {
+    public var manifest: BackupManifest
+    public var parent: BackupManifest?
+    public var summary: ImageSummary
+    /// Left-overs of interrupted backups removed first.
+    public var orphansRemoved: [String]
+}
+
+/// The source is not the one the chain was made from.
+public struct SourceMismatch: Error, Sendable {
+    public var message: String
+}
+
+/// One backup into a repository, under a lock the caller holds (`RepositoryLock.Use.append`):
+/// the chain's images read from their manifests, left-overs of interrupted runs removed, the
+/// source checked against the chain, the kind and parent chosen, the image written (as
+/// `.partial`, synced, renamed) from only its parent's metadata, and the manifest written last.
+public enum BackupRun {
+    /// `onImageFile` receives the `.partial` path before writing starts (for signal clean-up).
+    public static func run(_ input: ImageInput, identity: SourceIdentity, sourceSize: Int64, sectorSize: Int,
+                           into repository: BackupRepository, request: BackupRequest, counters: TransferCounters,
+                           onImageFile: (String) -> Void = { _ in }) throws -> BackupResult {
+        let manifests = try repository.manifests()
+        var removed: [String] = []
+        for orphan in try repository.orphans(known: manifests) {
+            try FileSystemPath.remove(orphan)
+            removed.append(orphan)
+        }
+        let chain = manifests.filter { $0.chain == request.chain }
+        if let newest = chain.last, !request.newChain {
+            if let difference = difference(newest, identity: identity, size: sourceSize, sectorSize: sectorSize) {
+                throw SourceMismatch(message: "'\(identity.path)' is not the source of chain '\(request.chain)': \(difference) "
+                                     + "(use --new-chain to start the chain over with a full image)")
+            }
+        }
+        let kind: ImageKind = chain.isEmpty || request.newChain ? .full : request.kind ?? request.policy.nextKind(after: chain, now: request.now)
+        let parent = BackupKindPolicy.parent(of: kind, in: chain)
+        var options = request.options
+        if let parent {
+            let member = try ImageChainFiles.member(opening: repository.imagePath(parent), name: parent.shortName)
+            defer { try? member.descriptor.close() }
+            guard member.layout.metadata.imageID == parent.id else {
+                throw ImageFormatError.brokenChain("'\(repository.imagePath(parent))' is not the image its manifest names")
+            }
+            options.parent = (member.layout.metadata, kind)
+        }
+        let id = ImageWriter.newImageID()
+        options.imageID = id
+        options.created = request.now
+        let path = repository.imagesPath + "/" + ImageChainFiles.fileName(id: id)
+        let output = try ImageOutput.file(path)
+        onImageFile(path + ".partial")
+        let summary: ImageSummary
+        do {
+            summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize, counters: counters)
+            try output.commit()
+        } catch {
+            output.abandon()
+            throw error
+        }
+        let manifest = BackupManifest(id: id, chain: request.chain, kind: kind, parent: parent?.id, created: request.now, source: identity,
+                                      sourceSize: summary.sourceSize, sectorSize: sectorSize, blockSize: summary.blockSize,
+                                      imageBytes: summary.bytesStored, storedBlocks: summary.dataBlocks,
+                                      inheritedBlocks: summary.inheritedBlocks, zeroBlocks: summary.zeroBlocks)
+        do {
+            try repository.publish(manifest)
+        } catch {
+            try? FileSystemPath.remove(path)
+            throw error
+        }
+        return BackupResult(manifest: manifest, parent: parent, summary: summary, orphansRemoved: removed)
+    }
+
+    /// How the source differs from the chain's newest image, or nil when it is the same one:
+    /// the same size and sector size, and the same filesystem or partition-table UUID (the same
+    /// type, where neither has one; the same path, where neither has either).
+    static func difference(_ image: BackupManifest, identity: SourceIdentity, size: Int64, sectorSize: Int) -> String? {
+        if image.sourceSize != size { return "it holds \(size) bytes, the chain's images \(image.sourceSize)" }
+        if image.sectorSize != sectorSize { return "its sectors are \(sectorSize) bytes, the chain's \(image.sectorSize)" }
+        let was = image.source
+        if !was.uuid.isEmpty || !identity.uuid.isEmpty {
+            if was.uuid != identity.uuid { return "its UUID is '\(identity.uuid)', the chain's '\(was.uuid)'" }
+        } else if !was.type.isEmpty || !identity.type.isEmpty {
+            if was.type != identity.type { return "it holds '\(identity.type.isEmpty ? "no known type" : identity.type)', the chain's source '\(was.type)'" }
+        } else if was.path != identity.path {
+            return "it is '\(identity.path)', the chain was made from '\(was.path)' (neither has a UUID)"
+        }
+        return nil
+    }
+
+    /// A chain name from a source: its label, else its file name (`sda1`, `disk.img`), with
+    /// anything but letters, digits, `.`, `_` and `-` made `_`.
+    public static func defaultChainName(for identity: SourceIdentity) -> String {
+        let base = identity.label.isEmpty ? String(identity.path.split(separator: "/").last ?? "disk") : identity.label
+        let name = String(base.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        return name.isEmpty || name.hasPrefix(".") ? "disk" + name : name
+    }
+
+    /// Whether `name` may name a chain (what `defaultChainName` makes, 1–64 characters).
+    public static func isValidChainName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && !name.hasPrefix(".") && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
+}

@@ -1,0 +1,149 @@
+import SwddEngine
+import SwddImage
+import SwddSystem
+import Synchronization
+
+/// A lease on a repository, held while a command uses it (restic's lock design): a small
+/// object in `locks/` naming the host, the process, a random id, the kind of use and when the
+/// lease expires; renewed while the command runs, removed when it ends.
+///
+/// Taken by writing first and listing after (restic's write-then-list check, which needs no
+/// atomic compare-and-swap from the store): a lock that conflicts with another live one is
+/// withdrawn and the command refused, so of two racing commands at least one backs off and
+/// none proceeds alongside a conflicting one. A lease is stale — ignored and removed — when it
+/// has expired, or when it was taken on this host by a process that no longer runs (`kill -9`).
+public final class RepositoryLock: Sendable {
+    /// What a command does to the repository, which decides what it can run alongside.
+    public enum Use: String, Sendable {
+        /// restore, verify, mount, repo: read images; only `exclusive` conflicts.
+        case read
+        /// backup: adds images; one at a time (a chain grows one image at a time).
+        case append
+        /// prune: removes images; alone.
+        case exclusive
+
+        func conflicts(with other: Use) -> Bool {
+            switch (self, other) {
+            case (.exclusive, _), (_, .exclusive), (.append, .append): true
+            default: false
+            }
+        }
+
+        var holderName: String {
+            switch self {
+            case .read: "reading"
+            case .append: "a backup"
+            case .exclusive: "a prune"
+            }
+        }
+    }
+
+    /// Another live process holds a lock this one conflicts with.
+    public struct Busy: Error, Sendable {
+        public var repository: String
+        public var holder: Lease
+
+        public var message: String {
+            "repository '\(repository)' is locked by \(holder.use.holderName) on \(holder.host) (PID \(holder.pid)) since "
+                + LocalTime(secondsSinceEpoch: holder.created).text + "; try again when it has finished"
+        }
+    }
+
+    /// A lease's content.
+    public struct Lease: Sendable, Equatable {
+        public var id: String
+        public var use: Use
+        public var host: String
+        public var pid: Int32
+        public var created: Int64
+        public var expires: Int64
+
+        func encoded() -> [UInt8] {
+            Array("swdd-lock 1\nid \(id)\nuse \(use.rawValue)\nhost \(host)\npid \(pid)\ncreated \(created)\nexpires \(expires)\n".utf8)
+        }
+
+        static func decode(_ bytes: [UInt8]) -> Lease? {
+            var values: [String: String] = [:]
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+            guard lines.first == "swdd-lock 1" else { return nil }
+            for line in lines.dropFirst() {
+                let parts = line.split(separator: " ", maxSplits: 1)
+                if parts.count == 2 { values[String(parts[0])] = String(parts[1]) }
+            }
+            guard let id = values["id"], let use = values["use"].flatMap(Use.init(rawValue:)), let host = values["host"],
+                  let pid = values["pid"].flatMap({ Int32($0) }), let created = values["created"].flatMap({ Int64($0) }),
+                  let expires = values["expires"].flatMap({ Int64($0) }) else { return nil }
+            return Lease(id: id, use: use, host: host, pid: pid, created: created, expires: expires)
+        }
+
+        /// Whether nobody holds this lease any more.
+        func isStale(now: Int64, host thisHost: String) -> Bool {
+            expires < now || (host == thisHost && !HostIdentity.isRunning(pid))
+        }
+    }
+
+    /// How long a lease lasts without renewal, and how often it is renewed.
+    public static let leaseSeconds: Int64 = 600
+    static let renewalNanoseconds: UInt64 = 60_000_000_000
+
+    private let directory: String
+    private let repository: String
+    private let lease: Mutex<Lease>
+    private let renewal: Mutex<ProgressTicker?> = Mutex(nil)
+
+    private var path: String { directory + "/" + lease.withLock { $0.id } + ".lock" }
+
+    private init(repository: String, directory: String, lease: Lease) {
+        self.repository = repository
+        self.directory = directory
+        self.lease = Mutex(lease)
+    }
+
+    /// Takes a lease for `use`, or throws `Busy` naming the holder of a conflicting one.
+    /// Stale leases found on the way are removed.
+    public static func acquire(_ repository: BackupRepository, for use: Use) throws -> RepositoryLock {
+        let now = WallClock.secondsSinceEpoch()
+        let id = (0..<8).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        let host = HostIdentity.hostName
+        let lease = Lease(id: id, use: use, host: host, pid: currentProcessID(), created: now, expires: now + leaseSeconds)
+        let lock = RepositoryLock(repository: repository.path, directory: repository.locksPath, lease: lease)
+        try FileSystemPath.writeAtomically(lease.encoded(), to: lock.path, replacing: false)
+        do {
+            for name in try FileSystemPath.entries(of: repository.locksPath) where name.hasSuffix(".lock") && name != id + ".lock" {
+                let other = repository.locksPath + "/" + name
+                guard let descriptor = try? FileDescriptor.open(other, flags: [.readOnly, .closeOnExec]) else { continue }  // gone meanwhile
+                let bytes = (try? ImageLayout.readAll(descriptor, count: 4096)) ?? []
+                try? descriptor.close()
+                guard let held = Lease.decode(bytes) else { continue }
+                if held.isStale(now: now, host: host) {
+                    try? FileSystemPath.remove(other)
+                } else if use.conflicts(with: held.use) {
+                    throw Busy(repository: repository.path, holder: held)
+                }
+            }
+        } catch {
+            lock.release()
+            throw error
+        }
+        lock.renewal.withLock { $0 = ProgressTicker.start(interval: renewalNanoseconds) { [weak lock] in lock?.renew() } }
+        return lock
+    }
+
+    /// Extends the lease (a new expiry, written over the old lease atomically).
+    func renew() {
+        let renewed = lease.withLock { lease -> Lease in
+            lease.expires = WallClock.secondsSinceEpoch() + Self.leaseSeconds
+            return lease
+        }
+        try? FileSystemPath.writeAtomically(renewed.encoded(), to: path, replacing: true)
+    }
+
+    /// Ends the lease. Safe to call more than once.
+    public func release() {
+        renewal.withLock { ticker in
+            ticker?.stop()
+            ticker = nil
+        }
+        try? FileSystemPath.remove(path)
+    }
+}
