@@ -134,6 +134,13 @@ public struct BackupRepository: Sendable {
     }
 }
 
+extension BackupRepository {
+    /// The restore point of `manifest`, or why it cannot be restored.
+    public func restorePointCost(_ manifest: BackupManifest, among manifests: [BackupManifest]) -> Result<RestorePoint, any Error> {
+        Result { try restorePoint(manifest, among: manifests) }
+    }
+}
+
 extension BackupManifest {
     /// The first 12 hex digits of the id: how listings and messages name an image.
     public var shortName: String { String(idText.prefix(12)) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwddBackup
 import SwddEngine
 import SwddImage
 import SwddSystem
@@ -12,11 +13,14 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check every frame and block digest of an image, and a target against it, writing nothing.")
 
-    @Argument(help: "The image file.")
+    @Argument(help: "The image file, or a repository (every image and every restore point).")
     var image: String
 
     @Argument(help: "A file or block device that should hold the image's bytes (read, never written).")
     var target: String?
+
+    @Option(help: ArgumentHelp("With a repository: only this chain.", valueName: "name"))
+    var name: String?
 
     @Option(help: ArgumentHelp("Decompression threads (default: the cores).", valueName: "N"))
     var threads: Int?
@@ -29,6 +33,13 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        if BackupRepository.isRepository(image) {
+            if target != nil {
+                support.complain("verify of a repository checks its images; to compare a target, restore --verify or verify one image")
+                throw ExitCode(2)
+            }
+            return try RepositoryVerification(path: image, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json).run()
+        }
         let start = MonotonicClock.now()
         let line = StatusLine(enabled: !quiet && !json && FileDescriptor.standardError.isTerminal)
         support.onSignal { line.finish() }

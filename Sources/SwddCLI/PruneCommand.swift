@@ -1,0 +1,117 @@
+import ArgumentParser
+import SwddBackup
+import SwddEngine
+import SwddImage
+import SwddSystem
+
+/// `swdd prune REPO --keep-…`: removes the images no retention rule keeps (restic's policy
+/// words; buckets in local time), never one that a kept image needs to be restored. Holds the
+/// repository alone while it works; removes the newest doomed images first, so that if it is
+/// stopped part-way every image still listed can still be restored.
+struct PruneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Remove the images of a repository that a retention policy does not keep.",
+        discussion: """
+            Rules are applied per chain, newest image first: --keep-last N keeps the newest N; \
+            --keep-daily N keeps the newest image of each of the newest N days that have one \
+            (likewise hourly, weekly — ISO weeks —, monthly, yearly; all in local time). An image \
+            kept by any rule is kept, with every image it inherits blocks from. At least one \
+            --keep option is required. Left-overs of interrupted backups are removed too.
+            """)
+
+    @Argument(help: "The repository.")
+    var repository: String
+
+    @Option(help: ArgumentHelp("Only this chain.", valueName: "name"))
+    var name: String?
+
+    @Option(help: ArgumentHelp("Keep the newest N images.", valueName: "N"))
+    var keepLast = 0
+
+    @Option(help: ArgumentHelp("Keep the newest image of each of the last N hours that have one.", valueName: "N"))
+    var keepHourly = 0
+
+    @Option(help: ArgumentHelp("… of each of the last N days.", valueName: "N"))
+    var keepDaily = 0
+
+    @Option(help: ArgumentHelp("… of each of the last N ISO weeks.", valueName: "N"))
+    var keepWeekly = 0
+
+    @Option(help: ArgumentHelp("… of each of the last N months.", valueName: "N"))
+    var keepMonthly = 0
+
+    @Option(help: ArgumentHelp("… of each of the last N years.", valueName: "N"))
+    var keepYearly = 0
+
+    @Flag(help: "Say what would be removed; remove nothing.")
+    var dryRun = false
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if [keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly].contains(where: { $0 < 0 }) {
+            throw ValidationError("a --keep count cannot be negative")
+        }
+    }
+
+    func run() throws {
+        let support = ImageCommandSupport.self
+        let policy = RetentionPolicy(last: keepLast, hourly: keepHourly, daily: keepDaily, weekly: keepWeekly, monthly: keepMonthly, yearly: keepYearly)
+        guard policy.keepsSomething else {
+            support.complain("prune needs at least one --keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly or --keep-yearly above 0: "
+                             + "without one it would remove every image")
+            throw ExitCode(2)
+        }
+        let repo = try support.openRepository(repository)
+        let lock = try support.lock(repo, for: dryRun ? .read : .exclusive)
+        defer { lock.release() }
+        let manifests = try support.manifests(of: repo)
+        if let name, !manifests.contains(where: { $0.chain == name }) {
+            support.complain("repository '\(repository)' has no chain '\(name)' (it has: \(support.chainNames(manifests)))")
+            throw ExitCode(support.failed)
+        }
+        var doomed: [BackupManifest] = []
+        var out = ""
+        for chain in Set(manifests.map(\.chain)).sorted() where name == nil || chain == name {
+            let images = manifests.filter { $0.chain == chain }
+            let kept = policy.keep(images)
+            out += "Chain '\(chain)':\n"
+            for image in images.reversed() {
+                let when = LocalTime(secondsSinceEpoch: image.created).text
+                if let reasons = kept[image.idText] {
+                    out += "  \("keep".padded(12)) \(image.shortName) \(image.kind.name.padded(12)) \(when)  (\(reasons.map(\.rawValue).joined(separator: ", ")))\n"
+                } else {
+                    out += "  \((dryRun ? "would remove" : "remove").padded(12)) \(image.shortName) \(image.kind.name.padded(12)) \(when)\n"
+                    doomed.append(image)
+                }
+            }
+        }
+        if !quiet { FileDescriptor.standardOutput.writeAll(out) }
+        guard !dryRun else { return }
+        var freed: Int64 = 0
+        do {
+            // Newest first: a child goes before the parent it needs.
+            for image in doomed.sorted(by: { ($0.created, $0.idText) > ($1.created, $1.idText) }) {
+                try repo.remove(image)
+                freed += image.imageBytes
+            }
+            for orphan in try repo.orphans(known: try repo.manifests()) {
+                try FileSystemPath.remove(orphan)
+            }
+        } catch {
+            support.complain("pruning '\(repository)' stopped part-way (every image still listed can be restored): \(support.reason(error))")
+            throw ExitCode(support.failed)
+        }
+        if !quiet {
+            support.complain("removed \(doomed.count) image\(doomed.count == 1 ? "" : "s") (\(ProgressLine.binarySize(freed))), "
+                             + "kept \(manifests.filter { name == nil || $0.chain == name }.count - doomed.count)")
+        }
+    }
+}
+
+extension String {
+    /// Padded with spaces to `width` characters.
+    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,140 @@
+import ArgumentParser
+import SwddBackup
+import SwddEngine
+import SwddImage
+import SwddSystem
+
+/// `swdd verify REPO`: every image of every chain checked whole (structure, every frame, every
+/// block it stores), then every restore point's chain (parents present, links and inherited
+/// digests agreeing). Says which image is broken and which restore points it takes down.
+/// Exit 0 when all is intact, 4 when anything is damaged or missing.
+struct RepositoryVerification {
+    var path: String
+    var name: String?
+    var threads: Int
+    var quiet: Bool
+    var json: Bool
+
+    struct Finding {
+        var manifest: BackupManifest
+        /// The image itself: nil when intact.
+        var damage: String?
+        /// The restore point (the image and its parents): nil when restorable.
+        var pointProblem: String?
+    }
+
+    func run() throws {
+        let support = ImageCommandSupport.self
+        let start = MonotonicClock.now()
+        let repository = try support.openRepository(path)
+        let lock = try support.lock(repository, for: .read)
+        defer { lock.release() }
+        let all = try support.manifests(of: repository)
+        let manifests = all.filter { name == nil || $0.chain == name }
+        if let name, manifests.isEmpty {
+            support.complain("repository '\(path)' has no chain '\(name)' (it has: \(support.chainNames(all)))")
+            throw ExitCode(support.failed)
+        }
+        let line = StatusLine(enabled: !quiet && !json && FileDescriptor.standardError.isTerminal)
+        support.onSignal { line.finish() }
+        let counters = TransferCounters()
+        let progress = support.startProgress(line, counters: counters, total: nil, quiet: quiet || json)
+        var findings: [Finding] = []
+        var damaged: [String: String] = [:]
+        for manifest in all {
+            var damage: String?
+            do {
+                let member = try ImageChainFiles.member(opening: repository.imagePath(manifest), name: manifest.shortName)
+                defer { try? member.descriptor.close() }
+                if member.layout.metadata.imageID != manifest.id {
+                    damage = "the image file is not the image its manifest names"
+                } else {
+                    try ImageRestorer.verify(member, threads: threads, counters: counters)
+                }
+            } catch {
+                damage = support.reason(error)
+            }
+            if let damage { damaged[manifest.idText] = damage }
+            findings.append(Finding(manifest: manifest, damage: damage))
+        }
+        for index in findings.indices {
+            findings[index].pointProblem = pointProblem(findings[index].manifest, all: all, damaged: damaged, repository: repository)
+        }
+        progress?.stop()
+        line.finish()
+        findings = findings.filter { name == nil || $0.manifest.chain == name }
+        let orphans = (try? repository.orphans(known: all)) ?? []
+        if json {
+            FileDescriptor.standardOutput.writeAll(Self.json(path, findings, orphans: orphans))
+        } else {
+            report(findings, orphans: orphans, nanoseconds: MonotonicClock.now() - start)
+        }
+        if findings.contains(where: { $0.damage != nil || $0.pointProblem != nil }) { throw ExitCode(support.damaged) }
+    }
+
+    /// Why the restore point of `manifest` cannot be restored: a damaged image in its chain, a
+    /// missing parent, or links that do not agree; nil when it can.
+    private func pointProblem(_ manifest: BackupManifest, all: [BackupManifest], damaged: [String: String], repository: BackupRepository) -> String? {
+        let byID = Dictionary(all.map { ($0.idText, $0) }, uniquingKeysWith: { first, _ in first })
+        var current: BackupManifest? = manifest
+        var steps = 0
+        while let image = current, steps <= all.count {
+            if damaged[image.idText] != nil {
+                return image.idText == manifest.idText ? "the image is damaged" : "it needs \(image.shortName), which is damaged"
+            }
+            guard let parent = image.parentText else { break }
+            guard let found = byID[parent] else { return "it needs \(String(parent.prefix(12))), which is not in the repository" }
+            current = found
+            steps += 1
+        }
+        switch repository.restorePointCost(manifest, among: all) {
+        case .success(let point):
+            for member in point.members { try? member.descriptor.close() }
+            return nil
+        case .failure(let error):
+            return ImageCommandSupport.reason(error)
+        }
+    }
+
+    private func report(_ findings: [Finding], orphans: [String], nanoseconds: UInt64) {
+        let support = ImageCommandSupport.self
+        var broken: [Finding] = []
+        for finding in findings {
+            let m = finding.manifest
+            let label = "\(m.shortName) (\(m.kind.name), \(LocalTime(secondsSinceEpoch: m.created).text), chain '\(m.chain)')"
+            if let damage = finding.damage {
+                support.complain("image \(label) is damaged: \(damage)")
+            }
+            if finding.pointProblem != nil { broken.append(finding) }
+        }
+        for finding in broken where finding.damage == nil {
+            let m = finding.manifest
+            support.complain("restore point \(m.shortName) (\(LocalTime(secondsSinceEpoch: m.created).text)) cannot be restored: \(finding.pointProblem!)")
+        }
+        for orphan in orphans {
+            support.complain("note: '\(orphan)' is left over from an interrupted backup (the next backup or prune removes it)")
+        }
+        guard !quiet else { return }
+        let bytes = findings.reduce(Int64(0)) { $0 + $1.manifest.imageBytes }
+        if broken.isEmpty {
+            support.complain("'\(path)' is intact: \(findings.count) image\(findings.count == 1 ? "" : "s") in \(Set(findings.map(\.manifest.chain)).count) "
+                             + "chain\(Set(findings.map(\.manifest.chain)).count == 1 ? "" : "s"), every frame and block checked, every restore point restorable, in "
+                             + support.timeAndRate(bytes: bytes, nanoseconds: nanoseconds))
+        } else {
+            support.complain("'\(path)': \(broken.count) of \(findings.count) restore points cannot be restored: "
+                             + broken.map(\.manifest.shortName).joined(separator: ", "))
+        }
+    }
+
+    static func json(_ path: String, _ findings: [Finding], orphans: [String]) -> String {
+        let images = findings.map { f -> String in
+            let m = f.manifest
+            return "    {\"id\": \"\(m.idText)\", \"chain\": \(m.chain.jsonQuoted), \"kind\": \"\(m.kind.name)\", \"created\": \(m.created), "
+                + "\"intact\": \(f.damage == nil), \"restorable\": \(f.pointProblem == nil)"
+                + (f.damage.map { ", \"damage\": \($0.jsonQuoted)" } ?? "") + (f.pointProblem.map { ", \"problem\": \($0.jsonQuoted)" } ?? "") + "}"
+        }
+        let intact = findings.allSatisfy { $0.damage == nil && $0.pointProblem == nil }
+        return "{\"repository\": \(path.jsonQuoted), \"intact\": \(intact), \"images\": [\n" + images.joined(separator: ",\n")
+            + (images.isEmpty ? "" : "\n") + "], \"leftovers\": [" + orphans.map(\.jsonQuoted).joined(separator: ", ") + "]}\n"
+    }
+}
