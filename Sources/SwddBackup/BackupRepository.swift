@@ -118,6 +118,9 @@ public struct BackupRepository: Sendable {
         var members: [RestorePoint.Member] = []
         var next: BackupManifest? = manifest
         while let current = next {
+            guard FileSystemPath.exists(imagePath(current)) else {
+                throw ImageFormatError.brokenChain("image \(current.shortName) has a manifest but its file '\(imagePath(current))' is missing")
+            }
             let member = try ImageChainFiles.member(opening: imagePath(current), name: current.shortName)
             guard member.layout.metadata.imageID == current.id else {
                 throw ImageFormatError.brokenChain("'\(imagePath(current))' is not the image its manifest names")
