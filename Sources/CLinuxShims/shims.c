@@ -101,3 +101,7 @@ int swdd_statfs_type(const char *path, uint64_t *type) {
 }
 
 int swdd_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
+
+int swdd_fifreeze(int fd) { return ioctl(fd, FIFREEZE, 0); }
+int swdd_fithaw(int fd) { return ioctl(fd, FITHAW, 0); }
+int swdd_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }

@@ -39,10 +39,10 @@ public struct SourceMismatch: Error, Sendable {
 /// source checked against the chain, the kind and parent chosen, the image written (as
 /// `.partial`, synced, renamed) from only its parent's metadata, and the manifest written last.
 public enum BackupRun {
-    /// `onImageFile` receives the `.partial` path before writing starts (for signal clean-up).
+    /// `hold` (a filesystem freeze) is held while the source is read. `onImageFile` receives the `.partial` path before writing starts (for signal clean-up).
     public static func run(_ input: ImageInput, identity: SourceIdentity, sourceSize: Int64, sectorSize: Int,
                            into repository: BackupRepository, request: BackupRequest, counters: TransferCounters,
-                           onImageFile: (String) -> Void = { _ in }) throws -> BackupResult {
+                           hold: ReadingHold? = nil, onImageFile: (String) -> Void = { _ in }) throws -> BackupResult {
         let manifests = try repository.manifests()
         var removed: [String] = []
         for orphan in try repository.orphans(known: manifests) {
@@ -75,7 +75,8 @@ public enum BackupRun {
         onImageFile(path + ".partial")
         let summary: ImageSummary
         do {
-            summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize, counters: counters)
+            summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize,
+                                            counters: counters, hold: hold)
             try output.commit()
         } catch {
             output.abandon()

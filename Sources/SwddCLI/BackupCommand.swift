@@ -68,6 +68,12 @@ struct BackupCommand: ParsableCommand {
     @Flag(help: "Go on past unreadable sectors: zeros stored, the ranges recorded, exit 3.")
     var keepGoing = false
 
+    @Flag(help: "Freeze the filesystem mounted from SOURCE (FIFREEZE) while its blocks are read, so the image is consistent.")
+    var freeze = false
+
+    @Option(help: ArgumentHelp("Longest freeze; past it the filesystem is thawed and the backup fails.", valueName: "seconds"))
+    var freezeTimeout = 60
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -83,6 +89,7 @@ struct BackupCommand: ParsableCommand {
             throw ValidationError("invalid chain name '\(name)': 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")
         }
         if source == "-" { throw ValidationError("backup reads a device or file again for each image: standard input cannot be") }
+        if freezeTimeout < 1 { throw ValidationError("invalid freeze timeout \(freezeTimeout): expected 1 second or more") }
     }
 
     func run() throws {
@@ -114,6 +121,17 @@ struct BackupCommand: ParsableCommand {
         request.newChain = newChain
         request.options = options
 
+        // Everything a backup writes lives in the repository: it must not be on a filesystem it freezes.
+        var freezing: SourceFreeze?
+        if case .range(let descriptor, _, _) = input {
+            do {
+                freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freeze,
+                                                    writes: [repository, repository + "/images/", repository + "/locks/"])
+            } catch {
+                support.complain(error.message)
+                throw ExitCode(1)
+            }
+        }
         let repo = try support.openRepository(repository, creating: true)
         let lock = try support.lock(repo, for: .append)
         defer { lock.release() }
@@ -128,15 +146,19 @@ struct BackupCommand: ParsableCommand {
         let counters = TransferCounters()
         let progress = support.startProgress(line, counters: counters, total: size, quiet: quiet)
         let result: BackupResult
+        var hold: HeldFreeze?
         do {
+            hold = try freezing?.hold(timeout: .seconds(freezeTimeout))
             result = try BackupRun.run(input, identity: identity, sourceSize: size, sectorSize: sectorSize, into: repo, request: request,
-                                       counters: counters, onImageFile: { partial.path = $0 })
+                                       counters: counters, hold: hold, onImageFile: { partial.path = $0 })
         } catch let mismatch as SourceMismatch {
+            try? hold?.release()
             progress?.stop()
             line.finish()
             support.complain(mismatch.message)
             throw ExitCode(1)
         } catch {
+            try? hold?.release()
             progress?.stop()
             line.finish()
             support.complain("backing up '\(source)' into '\(repository)' failed, the repository is as it was: \(support.reason(error))")

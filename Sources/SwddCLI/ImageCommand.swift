@@ -50,6 +50,12 @@ struct ImageCommand: ParsableCommand {
     @Flag(help: "Go on past unreadable sectors of SOURCE: store zeros there, record the ranges in the image, exit 3.")
     var keepGoing = false
 
+    @Flag(help: "Freeze the filesystem mounted from SOURCE (FIFREEZE) while its blocks are read, so the image is consistent.")
+    var freeze = false
+
+    @Option(help: ArgumentHelp("Longest freeze; past it the filesystem is thawed and the image fails.", valueName: "seconds"))
+    var freezeTimeout = 60
+
     @Flag(help: "Replace DEST (and its bmap) if it exists.")
     var overwrite = false
 
@@ -83,6 +89,14 @@ struct ImageCommand: ParsableCommand {
         }
         if keepGoing && source == "-" {
             support.complain("--keep-going needs a file or device to read again: standard input cannot be")
+            throw ExitCode(2)
+        }
+        if freeze && source == "-" {
+            support.complain("--freeze needs a device or file whose filesystem it can freeze: standard input cannot be")
+            throw ExitCode(2)
+        }
+        if freezeTimeout < 1 {
+            support.complain("invalid freeze timeout \(freezeTimeout): expected 1 second or more")
             throw ExitCode(2)
         }
         if bmap && destination == "-" {
@@ -125,6 +139,17 @@ struct ImageCommand: ParsableCommand {
             throw ExitCode(1)
         }
 
+        var freezing: SourceFreeze?
+        if case .range(let descriptor, _, _) = input {
+            let writes = destination == "-" ? ["-"] : [destination, destination + ".partial"] + (bmap ? [BmapFile.path(forImage: destination)] : [])
+            do {
+                freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freeze, writes: writes)
+            } catch {
+                support.complain(error.message)
+                throw ExitCode(1)
+            }
+        }
+
         let output: ImageOutput
         do {
             output = try openDestination()
@@ -145,11 +170,15 @@ struct ImageCommand: ParsableCommand {
         let counters = TransferCounters()
         let progress = support.startProgress(line, counters: counters, total: sourceSize, quiet: quiet)
         let summary: ImageSummary
+        var hold: HeldFreeze?
         do {
-            summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize, counters: counters)
+            hold = try freezing?.hold(timeout: .seconds(freezeTimeout))
+            summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize,
+                                            counters: counters, hold: hold)
             try output.commit()
             if let map = summary.bmap { try Self.writeBmap(map, forImage: destination) }
         } catch {
+            try? hold?.release()  // a run that failed before reading to the end left it held
             progress?.stop()
             line.finish()
             output.abandon()

@@ -6,6 +6,11 @@ import SwddSystem
 public enum SwddCommandLine {
     public static func main() -> Never {
         let arguments = CommandLine.arguments
+        // The hidden helper that holds a --freeze (spawned by swdd itself, never listed); as dd,
+        // swdd is dd only.
+        if arguments.count > 1, arguments[1] == FilesystemFreeze.helperEntryPoint, programName(arguments.first).split(separator: "/").last != "dd" {
+            FreezeHelper.run(Array(arguments.dropFirst(2)))
+        }
         if arguments.count > 1, SwddSubcommands.names.contains(arguments[1]) {
             // Every subcommand's output, help included (ArgumentParser prints before `run`), is
             // checked at exit: lost output is `swdd: write error: …` and exit 1, never exit 0.

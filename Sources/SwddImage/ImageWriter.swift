@@ -61,10 +61,12 @@ public struct ImageSummary: Sendable {
 /// `swdd image` as a plan on the engine: a source (extents or a stream), the parallel encoding
 /// stage, and the image sink; the image becomes visible only when complete (`ImageOutput`).
 public enum ImageWriter {
+    /// - Parameter hold: held while the source is read, released after its last chunk (a
+    ///   file system freeze: `--freeze`).
     public static func write(_ input: ImageInput, to output: ImageOutput, options: ImageOptions, identity: SourceIdentity,
-                             sectorSize: Int, counters: TransferCounters) throws -> ImageSummary {
+                             sectorSize: Int, counters: TransferCounters, hold: ReadingHold? = nil) throws -> ImageSummary {
         let start = MonotonicClock.now()
-        let source: ChunkSource
+        var source: ChunkSource
         var announced: Int64 = 0
         switch input {
         case .range(let descriptor, let range, let isRegularFile):
@@ -74,6 +76,7 @@ public enum ImageWriter {
         case .stream(let descriptor):
             source = StreamSource(descriptor: descriptor, detectsZeros: true, handsOverEarly: false, counters: counters)
         }
+        if let hold { source = HeldSource(source, hold: hold) }
         var options = options
         let kind = options.parent?.kind ?? .full
         if let parent = options.parent?.metadata {

@@ -12,6 +12,9 @@ public struct MountTable: Sendable {
         public var source: String
         /// The file system type (`ext4`, `devtmpfs`, …).
         public var fileSystemType: String = ""
+        /// The superblock is read-only (its options, the last field, start with `ro`): no mount
+        /// of it can write, whatever this mount point's own options say.
+        public var isReadOnly = false
     }
 
     public var entries: [Entry]
@@ -37,11 +40,14 @@ public struct MountTable: Sendable {
             guard numbers.count == 2, let major = UInt32(numbers[0]), let minor = UInt32(numbers[1]) else { return nil }
             var source = ""
             var type = ""
+            var readOnly = false
             if let dash = fields.firstIndex(of: "-"), dash + 2 < fields.count {
                 type = String(fields[dash + 1])
                 source = unescape(String(fields[dash + 2]))
+                if dash + 3 < fields.count { readOnly = fields[dash + 3].split(separator: ",").first == "ro" }
             }
-            return Entry(major: major, minor: minor, mountPoint: unescape(String(fields[4])), source: source, fileSystemType: type)
+            return Entry(major: major, minor: minor, mountPoint: unescape(String(fields[4])), source: source,
+                         fileSystemType: type, isReadOnly: readOnly)
         }
     }
 
@@ -79,6 +85,40 @@ public struct MountTable: Sendable {
         let canonical = Self.canonicalPath(path)
         if swapDevices.contains(where: { Self.canonicalPath($0) == canonical }) { return .swap }
         return nil
+    }
+
+    /// The mounted file systems whose blocks the file or device `status` holds, one entry per
+    /// file system (bind mounts of one are the same blocks): a block device's own, those of its
+    /// partitions, and, for a regular file, those of the loop devices it backs.
+    public func filesystems(heldBy status: FileStatus) -> [Entry] {
+        var devices: [(UInt32, UInt32)] = []
+        switch status.kind {
+        case .blockDevice:
+            devices = [(status.representedMajor, status.representedMinor)]
+            devices += Self.partitions(ofMajor: status.representedMajor, minor: status.representedMinor)
+        case .regular:
+            for loop in LoopBacking.devices(backedBy: status) {
+                devices += [loop] + Self.partitions(ofMajor: loop.0, minor: loop.1)
+            }
+        default:
+            return []
+        }
+        return devices.compactMap { device in entries.first { $0.major == device.0 && $0.minor == device.1 } }
+    }
+
+    /// The mount holding `path` (which must exist): the last-mounted entry whose mount point is
+    /// the longest prefix of its real path. Nil when the path cannot be resolved.
+    public func entry(containing path: String) -> Entry? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        let real = String(cString: resolved)
+        free(resolved)
+        var best: Entry?
+        for entry in entries {
+            let point = entry.mountPoint
+            let inside = real == point || point == "/" || real.hasPrefix(point + "/")
+            if inside && point.count >= (best?.mountPoint.count ?? 0) { best = entry }
+        }
+        return best
     }
 
     /// Partition numbers of a whole disk, from `/sys/dev/block/MAJ:MIN/*/dev`.

@@ -33,6 +33,18 @@ import Glibc
         #expect(table.usage(ofDeviceMajor: 7, minor: 9, path: "/dev/loop9") == nil)
     }
 
+    @Test func readsWhetherTheSuperblockIsReadOnlyAndFindsTheMountHoldingAPath() {
+        let text = """
+        22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro
+        40 22 7:0 / /mnt/a ro,relatime - ext4 /dev/loop0 ro
+        41 22 7:1 / /mnt/a/b rw - ext4 /dev/loop1 rw
+        """
+        let table = MountTable(entries: MountTable.parseMountInfo(text), swapDevices: [])
+        #expect(table.entries.map(\.isReadOnly) == [false, true, false])
+        #expect(table.entry(containing: "/")?.source == "/dev/sda1")
+        #expect(table.entry(containing: "/proc")?.source == "/dev/sda1")
+    }
+
     @Test func parsesSwaps() {
         let text = "Filename\tType\tSize\tUsed\tPriority\n/dev/sdb2 partition 100 0 -2\n"
         #expect(MountTable.parseSwaps(text) == ["/dev/sdb2"])

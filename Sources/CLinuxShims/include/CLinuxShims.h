@@ -50,6 +50,14 @@ int swdd_blk_io_opt(int fd, uint32_t *bytes);
 int swdd_blk_zeroout(int fd, uint64_t offset, uint64_t length);
 int swdd_blk_flush_buffers(int fd);
 
+// Filesystem freeze (linux/fs.h FIFREEZE/FITHAW, as util-linux fsfreeze calls them) on a
+// descriptor of the mount point; -1 with errno on failure.
+int swdd_fifreeze(int fd);
+int swdd_fithaw(int fd);
+
+// pipe2(O_CLOEXEC): both ends closed in any program the process starts (hidden by _GNU_SOURCE).
+int swdd_pipe_cloexec(int fds[2]);
+
 // malloc.h, which Swift's Glibc module does not import: mallopt(M_ARENA_MAX, count).
 int swdd_limit_malloc_arenas(int count);
 

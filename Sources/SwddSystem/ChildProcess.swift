@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxShims
+
+/// A program this process started, its standard input and output connected to pipes held here
+/// (standard error is shared). Every pipe end is close-on-exec in this process, so no other
+/// program started later keeps one open: when this process exits, however it exits, the child
+/// sees the end of its input. Not for concurrent use: one owner (or a lock) at a time.
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    /// The write end of the child's standard input.
+    public let input: FileDescriptor
+    /// The read end of the child's standard output.
+    public let output: FileDescriptor
+
+    private init(pid: pid_t, input: FileDescriptor, output: FileDescriptor) {
+        self.pid = pid
+        self.input = input
+        self.output = output
+    }
+
+    /// The C function is `posix_spawn`, with the environment of this process. `arguments`
+    /// include the program's name (argv[0]).
+    public static func spawn(_ executable: String, arguments: [String]) throws(SystemError) -> ChildProcess {
+        let toChild = try pipe()
+        let fromChild: (read: FileDescriptor, write: FileDescriptor)
+        do {
+            fromChild = try pipe()
+        } catch {
+            try? toChild.read.close(); try? toChild.write.close()
+            throw error
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // dup2 clears close-on-exec on the copies, so only 0 and 1 reach the child; the pipe
+        // ends are all above 2 (`pipe` moves them), so dup2 never copies a descriptor onto itself.
+        posix_spawn_file_actions_adddup2(&actions, toChild.read.rawValue, 0)
+        posix_spawn_file_actions_adddup2(&actions, fromChild.write.rawValue, 1)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        // The child's ends are the child's now (or nobody's, if it did not start).
+        try? toChild.read.close()
+        try? fromChild.write.close()
+        if rc != 0 {
+            try? toChild.write.close(); try? fromChild.read.close()
+            throw SystemError("posix_spawn", path: executable, code: Errno(rawValue: rc))
+        }
+        return ChildProcess(pid: pid, input: toChild.write, output: fromChild.read)
+    }
+
+    /// The C function is `pipe2(O_CLOEXEC)`; both ends are moved above the standard streams, so
+    /// a closed standard stream is never silently made a pipe end.
+    private static func pipe() throws(SystemError) -> (read: FileDescriptor, write: FileDescriptor) {
+        var fds: [Int32] = [-1, -1]
+        if swdd_pipe_cloexec(&fds) != 0 { throw SystemError.current("pipe") }
+        for index in 0..<2 where fds[index] <= 2 {
+            let moved = fcntl(fds[index], F_DUPFD_CLOEXEC, Int32(3))
+            let error = SystemError.current("pipe")
+            _ = Glibc.close(fds[index])
+            fds[index] = moved
+            if moved < 0 {
+                for fd in fds where fd >= 0 { _ = Glibc.close(fd) }
+                throw error
+            }
+        }
+        return (FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1]))
+    }
+
+    private var inputOpen = true
+    private var outputOpen = true
+
+    /// Closes the child's input (it sees its end); once, whatever the number of calls.
+    public func closeInput() {
+        guard inputOpen else { return }
+        inputOpen = false
+        try? input.close()
+    }
+
+    /// Closes this end of the child's output; once, whatever the number of calls.
+    public func closeOutput() {
+        guard outputOpen else { return }
+        outputOpen = false
+        try? output.close()
+    }
+
+    /// Whether `output` has something to read (data or its end) right now; the C function is
+    /// `poll` with a zero timeout.
+    public var outputIsReadable: Bool {
+        var entry = pollfd(fd: output.rawValue, events: Int16(POLLIN), revents: 0)
+        while true {
+            let rc = poll(&entry, 1, 0)
+            if rc >= 0 { return rc > 0 }
+            if errno != EINTR { return true }  // let the read that follows report the error
+        }
+    }
+
+    /// Waits for the child to exit and returns its `waitpid` status; the C function is `waitpid`.
+    @discardableResult
+    public func waitForExit() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return -1 }
+        }
+        return status
+    }
+}
