@@ -126,6 +126,23 @@ import Testing
             swdd image "$L" f.zst --freeze 2> err; echo "read-only frozen $?|read-only frozen 0"
             zstd -q -dc f.zst > back.raw && e2fsck -fn back.raw > /dev/null 2>&1; echo "e2fsck $?|e2fsck 0"
             """#),
+        FreezeCase(name: "backup --freeze: a full and an incremental of a filesystem being written fsck clean; a repository on it is refused", script: #"""
+            ( i=0; while :; do dd if=/dev/urandom of=m/f$((i % 40)) bs=64k count=8 conv=fsync status=none; i=$((i + 1)); done ) &
+            echo $! >> pids
+            sleep 0.5
+            swdd backup "$L" repo --name fs --freeze --quiet; echo "full $?|full 0"
+            sleep 0.5
+            swdd backup "$L" repo --name fs --freeze --quiet; echo "incremental $?|incremental 0"
+            kill $(head -1 pids); wait 2>/dev/null
+            for at in $(swdd repo repo --json | python3 -c "import json,sys; print(' '.join(i['id'][:12] for i in json.load(sys.stdin)['images']))"); do
+                swdd restore repo back.$at --at $at --quiet && e2fsck -fn back.$at > fsck.out 2>&1; echo "e2fsck $?|e2fsck 0"
+                echo "$(grep -c 'skipping journal recovery' fsck.out) 0"
+            done
+            swdd backup "$L" m/repo --freeze 2> err; echo "inside $?|inside 1"
+            echo "$(grep -c "refusing to freeze '$M'" err) 1"
+            swdd backup "$L" repo --name fs 2> err; echo "$(grep -c 'use --freeze' err) 1"
+            timeout 2 touch m/after; echo "touch $?|touch 0"
+            """#),
     ]
 
     @Test("freezes as fsfreeze does, and refuses what it cannot freeze safely", arguments: cases)
