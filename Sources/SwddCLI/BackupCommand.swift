@@ -47,32 +47,15 @@ struct BackupCommand: ParsableCommand {
     @Flag(help: "Start the chain over with a full image of a source that differs from its images'.")
     var newChain = false
 
-    @Option(help: ArgumentHelp("zstd level (negative: zstd's fast levels).", valueName: "N"))
-    var level: Int32 = 1
-
-    @Flag(help: "Store frames uncompressed.")
-    var store = false
-
-    @Option(help: ArgumentHelp("Bytes per frame of a chain's full image: 1M to 4M.", valueName: "size"))
-    var chunk = "1M"
+    @OptionGroup var encoding: EncodingOptions
 
     @Option(help: ArgumentHelp("Change-tracking block of a chain's full image: 64K to 1M, a power of two.", valueName: "size"))
     var block = "1M"
 
-    @Option(help: ArgumentHelp("Block digest of a chain's full image: xxh3-128 or sha256.", valueName: "algorithm"))
-    var hash = "xxh3-128"
-
-    @Option(help: ArgumentHelp("Compression threads (default: the cores).", valueName: "N"))
-    var threads: Int?
-
     @Flag(help: "Go on past unreadable sectors: zeros stored, the ranges recorded, exit 3.")
     var keepGoing = false
 
-    @Flag(help: "Freeze the filesystem mounted from SOURCE (FIFREEZE) while its blocks are read, so the image is consistent.")
-    var freeze = false
-
-    @Option(help: ArgumentHelp("Longest freeze; past it the filesystem is thawed and the backup fails.", valueName: "seconds"))
-    var freezeTimeout = 60
+    @OptionGroup var freezeOptions: FreezeOptions
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -89,12 +72,12 @@ struct BackupCommand: ParsableCommand {
             throw ValidationError("invalid chain name '\(name)': 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")
         }
         if source == "-" { throw ValidationError("backup reads a device or file again for each image: standard input cannot be") }
-        if freezeTimeout < 1 { throw ValidationError("invalid freeze timeout \(freezeTimeout): expected 1 second or more") }
     }
 
     func run() throws {
         let support = ImageCommandSupport.self
-        var options = try ImageSettings.options(level: level, store: store, chunk: chunk, hash: hash, threads: threads)
+        try freezeOptions.check(source: source)
+        var options = try encoding.imageOptions()
         guard let blockSize = ByteSize.parse(block), (64 << 10...1 << 20).contains(blockSize), blockSize & (blockSize - 1) == 0 else {
             support.complain("invalid block size '\(block)': expected 64K, 128K, 256K, 512K or 1M")
             throw ExitCode(2)
@@ -125,7 +108,7 @@ struct BackupCommand: ParsableCommand {
         var freezing: SourceFreeze?
         if case .range(let descriptor, _, _) = input {
             do {
-                freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freeze,
+                freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freezeOptions.freeze,
                                                     writes: [repository, repository + "/images/", repository + "/locks/"])
             } catch {
                 support.complain(error.message)
@@ -148,7 +131,7 @@ struct BackupCommand: ParsableCommand {
         let result: BackupResult
         var hold: HeldFreeze?
         do {
-            hold = try freezing?.hold(timeout: .seconds(freezeTimeout))
+            hold = try freezing?.hold(timeout: .seconds(freezeOptions.timeout))
             result = try BackupRun.run(input, identity: identity, sourceSize: size, sectorSize: sectorSize, into: repo, request: request,
                                        counters: counters, hold: hold, onImageFile: { partial.path = $0 })
         } catch let mismatch as SourceMismatch {

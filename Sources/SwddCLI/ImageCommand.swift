@@ -29,20 +29,7 @@ struct ImageCommand: ParsableCommand {
     @Argument(help: "The image file to write, or - for standard output.")
     var destination: String
 
-    @Option(help: ArgumentHelp("zstd level (negative: zstd's fast levels).", valueName: "N"))
-    var level: Int32 = 1
-
-    @Flag(help: "Store frames uncompressed (raw zstd blocks).")
-    var store = false
-
-    @Option(help: ArgumentHelp("Bytes per frame: 1M, 2M, 3M or 4M.", valueName: "size"))
-    var chunk = "1M"
-
-    @Option(help: ArgumentHelp("Compression threads (default: the cores).", valueName: "N"))
-    var threads: Int?
-
-    @Option(help: ArgumentHelp("Block digest: xxh3-128 or sha256.", valueName: "algorithm"))
-    var hash = BlockHashAlgorithm.xxh3_128.name
+    @OptionGroup var encoding: EncodingOptions
 
     @Flag(help: "Also write a bmap 2.0 file (SHA-256) for bmaptool: DEST without .zst, plus .bmap.")
     var bmap = false
@@ -50,11 +37,7 @@ struct ImageCommand: ParsableCommand {
     @Flag(help: "Go on past unreadable sectors of SOURCE: store zeros there, record the ranges in the image, exit 3.")
     var keepGoing = false
 
-    @Flag(help: "Freeze the filesystem mounted from SOURCE (FIFREEZE) while its blocks are read, so the image is consistent.")
-    var freeze = false
-
-    @Option(help: ArgumentHelp("Longest freeze; past it the filesystem is thawed and the image fails.", valueName: "seconds"))
-    var freezeTimeout = 60
+    @OptionGroup var freezeOptions: FreezeOptions
 
     @Flag(help: "Replace DEST (and its bmap) if it exists.")
     var overwrite = false
@@ -70,35 +53,12 @@ struct ImageCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
-        var options = ImageOptions()
-        guard let chunkSize = ByteSize.parse(chunk), chunkSize >= 1 << 20, chunkSize <= 4 << 20, chunkSize % (1 << 20) == 0 else {
-            support.complain("invalid chunk size '\(chunk)': expected 1M, 2M, 3M or 4M")
-            throw ExitCode(2)
-        }
-        guard let algorithm = BlockHashAlgorithm(name: hash) else {
-            support.complain("invalid block digest '\(hash)': expected xxh3-128 or sha256")
-            throw ExitCode(2)
-        }
-        guard (-7...22).contains(level) else {
-            support.complain("invalid level \(level): expected -7 to 22")
-            throw ExitCode(2)
-        }
-        if let threads, threads < 1 {
-            support.complain("invalid thread count \(threads)")
-            throw ExitCode(2)
-        }
+        var options = try encoding.imageOptions()
         if keepGoing && source == "-" {
             support.complain("--keep-going needs a file or device to read again: standard input cannot be")
             throw ExitCode(2)
         }
-        if freeze && source == "-" {
-            support.complain("--freeze needs a device or file whose filesystem it can freeze: standard input cannot be")
-            throw ExitCode(2)
-        }
-        if freezeTimeout < 1 {
-            support.complain("invalid freeze timeout \(freezeTimeout): expected 1 second or more")
-            throw ExitCode(2)
-        }
+        try freezeOptions.check(source: source)
         if bmap && destination == "-" {
             support.complain("--bmap needs an image file to write the bmap beside")
             throw ExitCode(2)
@@ -111,13 +71,8 @@ struct ImageCommand: ParsableCommand {
             support.complain("--json needs standard output, which the image is written to")
             throw ExitCode(2)
         }
-        options.level = level
-        options.store = store
-        options.chunkSize = chunkSize
-        options.hash = algorithm
         options.bmap = bmap
         options.keepGoing = keepGoing
-        options.threads = threads ?? ProcessorCount.online
 
         let input: ImageInput
         let sourceSize: Int64?
@@ -143,7 +98,7 @@ struct ImageCommand: ParsableCommand {
         if case .range(let descriptor, _, _) = input {
             let writes = destination == "-" ? ["-"] : [destination, destination + ".partial"] + (bmap ? [BmapFile.path(forImage: destination)] : [])
             do {
-                freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freeze, writes: writes)
+                freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freezeOptions.freeze, writes: writes)
             } catch {
                 support.complain(error.message)
                 throw ExitCode(1)
@@ -172,7 +127,7 @@ struct ImageCommand: ParsableCommand {
         let summary: ImageSummary
         var hold: HeldFreeze?
         do {
-            hold = try freezing?.hold(timeout: .seconds(freezeTimeout))
+            hold = try freezing?.hold(timeout: .seconds(freezeOptions.timeout))
             summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize,
                                             counters: counters, hold: hold)
             try output.commit()

@@ -139,10 +139,11 @@ struct BackupReferenceTests {
             echo "$(swdd repo repo --json | field created | cut -d' ' -f4)|$(python3 -c 'import calendar; print(calendar.timegm((2026, 11, 7, 11, 0, 0)))')"
             """),
         ScriptCase(name: "verify REPO names the damaged image and the restore points it takes down; restore refuses them first", script: """
-            back 01; change src.raw 2; back 02; change src.raw 2; back 03; change src.raw 2; back 04 --differential
+            put() { head -c 1M /dev/urandom | dd of=src.raw bs=1M seek=$1 conv=notrunc status=none; }
+            back 01; put 30; put 31; back 02; put 40; put 41; back 03; put 5; back 04 --differential
             ids=$(swdd repo repo --json | field id); inc=$(echo $ids | cut -d' ' -f2); next=$(echo $ids | cut -d' ' -f3)
-            off=$(($(stat -c %s repo/images/$inc.img.zst) / 2))
-            printf '\\377\\377' | dd of=repo/images/$inc.img.zst bs=1 seek=$off conv=notrunc status=none
+            # Inside block 30's frame (the frames before it are 45-byte zero frames), which point 03 needs.
+            printf '\\377\\377' | dd of=repo/images/$inc.img.zst bs=1 seek=500000 conv=notrunc status=none
             swdd verify repo 2> err; echo "verify $?|verify 4"
             echo "$(grep -c "^swdd: image $(echo $inc | cut -c1-12) (incremental, 2026-11-02 10:00:00, chain 'disk') is damaged" err) 1"
             echo "$(grep -c "^swdd: restore point $(echo $next | cut -c1-12) (2026-11-03 10:00:00) cannot be restored: it needs $(echo $inc | cut -c1-12), which is damaged" err) 1"
