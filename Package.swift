@@ -31,9 +31,11 @@ let package = Package(
         .target(name: "SwddImage", dependencies: [
             "SwddEngine", "SwddSystem", "CZstd", "CXXHash", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Mirror (and, later, repositories and chains); XXH3 digests from SwddImage.
+        .target(name: "SwddBackup", dependencies: ["SwddEngine", "SwddSystem", "SwddImage"]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddCLI", dependencies: [
-            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddImage", "SwddBench",
+            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),
