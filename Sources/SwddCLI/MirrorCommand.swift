@@ -44,12 +44,12 @@ struct MirrorCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON on standard output.")
     var json = false
 
-    func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
-
     func run() throws {
         let support = ImageCommandSupport.self
+        if let threads, threads < 1 {
+            support.complain("invalid thread count \(threads)")
+            throw ExitCode(2)
+        }
         let workers = threads ?? ProcessorCount.online
         let from: MirrorSide
         do {
@@ -176,11 +176,11 @@ struct MirrorCommand: ParsableCommand {
             do {
                 side = try MirrorSide.open(target, forWriting: true)
                 guard side.size >= from.size else {
-                    throw ImageCommand.Refusal(message: "refusing to mirror onto '\(target)': it holds \(side.size) bytes, '\(source)' \(from.size)")
+                    throw ImageCommand.Refusal(message: "refusing to mirror onto '\(target)': it holds \(side.size) bytes, fewer than the \(from.size) of '\(source)'")
                 }
                 if side.logicalSectorSize != from.logicalSectorSize && !force {
                     throw ImageCommand.Refusal(message: "refusing to mirror onto '\(target)': its logical sectors are \(side.logicalSectorSize) bytes, "
-                                               + "'\(source)''s \(from.logicalSectorSize) (partition tables would not be found; use --force to write anyway)")
+                                               + "those of '\(source)' \(from.logicalSectorSize) (partition tables would not be found; use --force to write anyway)")
                 }
             } catch {
                 claim?.release()
