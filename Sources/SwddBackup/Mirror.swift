@@ -1,10 +1,11 @@
 import SwddEngine
+import SwddImage
 import SwddSystem
 
 /// `swdd mirror` as two plans on the engine. The first pass reads the source (`ExtentSource`:
 /// holes never read, zero chunks marked), has `MirrorComparisonStage` read the same range of the
 /// target and compare, and writes only what differs (`FileSink`: unchanged chunks skipped, zero
-/// ranges punched on a file or zeroed on a device), then syncs. The read-back reads the written
+/// ranges punched on a file or zeroed on a device; a differing first chunk last), then syncs. The read-back reads the written
 /// chunks again past the page cache and checks them against the digests the first pass recorded.
 ///
 /// Mechanism only: which targets may be written (mounted, too small, another sector size) is
@@ -31,8 +32,11 @@ public enum Mirror {
         let reader = ExtentSource(descriptor: source.reader, range: 0..<source.size, seeksHoles: source.isRegularFile, detectsZeros: true,
                                   readAlignment: source.readAlignment, counters: transfer)
         let compare = MirrorComparisonStage(target: target, chunkSize: chunkSize, log: log, counters: counters)
-        let sink = FileSink(descriptor: writer, zeros: target.isRegularFile ? .punchHoles : .zeroOutDevice, extendsFile: false,
-                            syncsAtEnd: true, counters: transfer)
+        let files = FileSink(descriptor: writer, zeros: target.isRegularFile ? .punchHoles : .zeroOutDevice, extendsFile: false,
+                             syncsAtEnd: true, counters: transfer)
+        // A mirror that stops part-way must not look complete: the partition table or superblock
+        // in the first chunk, when it differs, is written after everything else is on the disk.
+        let sink = try FirstChunkLastSink(files, chunkSize: chunkSize)
         try Pipeline(pool: try pool(workers), source: reader, steps: [PipelineStep(compare, threading: .parallel(workers: workers))],
                      sink: sink).run()
         return Pass(written: log.inOffsetOrder)
