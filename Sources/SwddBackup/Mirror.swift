@@ -5,8 +5,9 @@ import SwddSystem
 /// `swdd mirror` as two plans on the engine. The first pass reads the source (`ExtentSource`:
 /// holes never read, zero chunks marked), has `MirrorComparisonStage` read the same range of the
 /// target and compare, and writes only what differs (`FileSink`: unchanged chunks skipped, zero
-/// ranges punched on a file or zeroed on a device; a differing first chunk last), then syncs. The read-back reads the written
-/// chunks again past the page cache and checks them against the digests the first pass recorded.
+/// ranges punched on a file or zeroed on a device; a differing first chunk last), then syncs.
+/// The read-back reads the written chunks again past the page cache and checks them against
+/// the digests the first pass recorded.
 ///
 /// Mechanism only: which targets may be written (mounted, too small, another sector size) is
 /// the command line's decision, made before this runs.
@@ -43,16 +44,32 @@ public enum Mirror {
     }
 
     /// Reads back every chunk `pass` wrote and checks it holds what was written: from the device
-    /// (`O_DIRECT`), or from a file whose cached pages were dropped first. Throws
+    /// (`O_DIRECT`), or from a file whose cached pages of those chunks were dropped first. Throws
     /// `MirrorError.readBackMismatch` at the first chunk that does not.
     public static func verify(_ pass: Pass, target: MirrorSide, threads: Int, counters: MirrorCounters,
                               transfer: TransferCounters) throws {
         guard !pass.written.isEmpty else { return }
-        if target.isRegularFile { target.reader.dropCache(offset: 0, length: 0) }
+        if target.isRegularFile { dropCachedPages(of: pass.written, in: target.reader) }
         let workers = max(1, threads)
         try Pipeline(pool: try pool(workers), source: MirrorReadBackSource(target: target, entries: pass.written),
                      steps: [PipelineStep(MirrorVerificationStage(targetPath: target.path, counters: counters), threading: .parallel(workers: workers))],
                      sink: NullSink(counters: transfer)).run()
+    }
+
+    /// Drops the page cache of the written ranges only (runs of adjacent chunks as one call):
+    /// the rest of the file stays cached, so the next mirror's comparison does not read it cold.
+    private static func dropCachedPages(of entries: [MirrorWriteLog.Entry], in file: FileDescriptor) {
+        var run: Range<Int64>?
+        for entry in entries {
+            let range = entry.offset..<(entry.offset + Int64(entry.length))
+            if let current = run, current.upperBound == range.lowerBound {
+                run = current.lowerBound..<range.upperBound
+                continue
+            }
+            if let current = run { file.dropCache(offset: current.lowerBound, length: current.upperBound - current.lowerBound) }
+            run = range
+        }
+        if let current = run { file.dropCache(offset: current.lowerBound, length: current.upperBound - current.lowerBound) }
     }
 
     /// Bytes the read-back will read.
