@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "SwddImage", dependencies: [
             "SwddEngine", "SwddSystem", "CZstd", "CXXHash", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Repositories of images: manifests, chains, locks, retention.
+        // Repositories of images (manifests, chains, locks, retention) and mirror.
         .target(name: "SwddBackup", dependencies: [
             "SwddImage", "SwddEngine", "SwddSystem", .product(name: "Crypto", package: "swift-crypto"),
         ]),

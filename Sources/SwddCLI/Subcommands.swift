@@ -5,14 +5,14 @@ import ArgumentParser
 struct SwddSubcommands: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swdd",
-        abstract: "Copy, image, list and measure disks.",
+        abstract: "Copy, image, mirror, list and measure disks.",
         version: SwddVersion.string,
         subcommands: subcommandTypes
     )
 
     /// Every subcommand; dispatch checks a first argument against their names.
     static let subcommandTypes: [ParsableCommand.Type] = [
-        ListCommand.self, ImageCommand.self, RestoreCommand.self, VerifyCommand.self, BackupCommand.self, RepoCommand.self, PruneCommand.self, BenchCommand.self,
+        ListCommand.self, ImageCommand.self, RestoreCommand.self, VerifyCommand.self, MirrorCommand.self, BackupCommand.self, RepoCommand.self, PruneCommand.self, BenchCommand.self,
     ]
 
     static var names: Set<String> {

@@ -4,7 +4,8 @@ import SwddSystem
 /// may arrive in any order. `chunk.offset + offsetShift` is where a chunk lands: restoring an
 /// image to a partition starts at 0, writing a copy at `seek=` further in.
 ///
-/// Zero-only chunks follow the `ZeroPolicy`. At the end a regular file is extended to the end
+/// Zero-only chunks follow the `ZeroPolicy`; a chunk marked `UnchangedAtTarget` is not written
+/// at all (counted as skipped). At the end a regular file is extended to the end
 /// of the last chunk, so trailing holes still give the file its size (zstd's last-zero-byte
 /// trick, done with `ftruncate`).
 public final class FileSink: ChunkSink {
@@ -39,6 +40,11 @@ public final class FileSink: ChunkSink {
     public func consume(_ chunk: Chunk) throws {
         let at = chunk.offset + offsetShift
         furthestEnd = max(furthestEnd, at + Int64(chunk.length))
+        if chunk.attachments[UnchangedAtTarget.self] != nil {
+            counters?.addSkipped(chunk.length)
+            counters?.addChunk()
+            return
+        }
         switch chunk.kind {
         case .data:
             try write(chunk.bytes, at: at)

@@ -52,13 +52,15 @@ public enum ImageRestorer {
     }
 }
 
-/// Holds the chunk at offset 0 back and writes it after every other chunk, at `finish`.
-final class FirstChunkLastSink: ChunkSink {
+/// Holds the chunk at offset 0 back and writes it after every other chunk, at `finish`, so a
+/// target whose writing stopped part-way never looks complete (restore; mirror in place). A
+/// first chunk the target already holds (`UnchangedAtTarget`) is not held: nothing is written.
+public final class FirstChunkLastSink: ChunkSink {
     private let inner: FileSink
     private let held: Chunk
     private var holding = false
 
-    init(_ inner: FileSink, chunkSize: Int) throws(SystemError) {
+    public init(_ inner: FileSink, chunkSize: Int) throws(SystemError) {
         self.inner = inner
         guard let buffer = AlignedBuffer(capacity: max(chunkSize, 4096), alignment: 4096) else {
             throw SystemError("allocating the first chunk's buffer", code: .noMemory)
@@ -66,10 +68,10 @@ final class FirstChunkLastSink: ChunkSink {
         held = Chunk(buffer: buffer)
     }
 
-    var acceptsChunksOutOfOrder: Bool { true }
+    public var acceptsChunksOutOfOrder: Bool { true }
 
-    func consume(_ chunk: Chunk) throws {
-        guard chunk.offset == 0 else { return try inner.consume(chunk) }
+    public func consume(_ chunk: Chunk) throws {
+        guard chunk.offset == 0, chunk.attachments[UnchangedAtTarget.self] == nil else { return try inner.consume(chunk) }
         held.reset()
         if chunk.kind == .hole {
             held.markHole(at: 0, length: chunk.length)
@@ -81,7 +83,7 @@ final class FirstChunkLastSink: ChunkSink {
         holding = true
     }
 
-    func finish(inputError: (any Error)?) throws {
+    public func finish(inputError: (any Error)?) throws {
         if let inputError { throw inputError }
         // Everything else reaches the disk before the chunk that makes the target look whole.
         try inner.syncNow()

@@ -49,6 +49,34 @@ import SwddTestSupport
         #expect(to.allocatedBytes <= Int64(Self.mib) + 65536)
     }
 
+    /// A chunk a stage marked `UnchangedAtTarget` is not written: the target keeps what it had
+    /// there (a mirror's unchanged chunks), and the sink counts it as skipped, not written.
+    @Test func unchangedChunksAreNotWritten() throws {
+        let from = try ScratchFile("unchanged-in")
+        let to = try ScratchFile("unchanged-out")
+        defer { from.remove(); to.remove() }
+        try from.pattern(at: 0, count: 4 * Self.mib)
+        try to.fill(0xAB, at: 0, count: 4 * Self.mib)
+        final class MarkOddChunks: ChunkStage {
+            func process(_ chunk: Chunk) throws {
+                if (chunk.offset / Int64(SinkTests.mib)) % 2 == 1 { chunk.attachments[UnchangedAtTarget.self] = UnchangedAtTarget() }
+            }
+        }
+        let counters = TransferCounters()
+        let source = ExtentSource(descriptor: from.descriptor, range: 0..<4 * Int64(Self.mib), seeksHoles: true, detectsZeros: true)
+        let sink = FileSink(descriptor: to.descriptor, zeros: .punchHoles, extendsFile: true, counters: counters)
+        try Pipeline(pool: try ChunkPool(chunkCount: 3, chunkSize: Self.mib, alignment: 4096), source: source,
+                     steps: [PipelineStep(MarkOddChunks(), threading: .parallel(workers: 2))], sink: sink).run()
+        let got = try to.contents()
+        let expected = try from.contents()
+        for index in 0..<4 {
+            let range = index * Self.mib..<(index + 1) * Self.mib
+            #expect(Array(got[range]) == (index % 2 == 1 ? [UInt8](repeating: 0xAB, count: Self.mib) : Array(expected[range])), "chunk \(index)")
+        }
+        #expect(counters.bytesWritten == 2 * Int64(Self.mib))
+        #expect(counters.bytesSkipped == 2 * Int64(Self.mib))
+    }
+
     /// Dense output writes the zeros (a hole longer than the buffer included).
     @Test func writingZerosFillsTheTarget() throws {
         let from = try ScratchFile("dense-in")
