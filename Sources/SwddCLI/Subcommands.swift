@@ -5,7 +5,7 @@ import ArgumentParser
 struct SwddSubcommands: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swdd",
-        abstract: "Copy, image, list and measure disks.",
+        abstract: "Copy, image, verify, restore, list and measure disks.",
         version: SwddVersion.string,
         subcommands: subcommandTypes
     )
