@@ -52,8 +52,8 @@ public enum DDModeGuide {
         ]),
         Section(title: "Numbers", introduction: "BYTES and N may end in a multiplier, as in GNU dd.", entries: [
             Entry(term: "c, w, b", text: "1, 2 and 512."),
-            Entry(term: "kB, MB, GB, …", text: "Powers of 1000 (T, P, E, Z, Y likewise)."),
-            Entry(term: "K, M, G, … (KiB, MiB, GiB)", text: "Powers of 1024; xM is M."),
+            Entry(term: "kB, MB, GB, ...", text: "Powers of 1000 (T, P, E, Z, Y likewise)."),
+            Entry(term: "K, M, G, ... (KiB, MiB, GiB)", text: "Powers of 1024; xM is M."),
             Entry(term: "NxM", text: "The product of N and M."),
         ]),
         Section(title: "Conversions (conv=)", introduction: "Symbols, comma-separated.", entries: [
