@@ -56,7 +56,9 @@ import SwddTestSupport
     }
 
     @Test func directoryOnTmpfsReadsFromMemory() throws {
-        for directory in ["/dev/shm", Shell.temporaryDirectory()] {
+        let own = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: own) }
+        for directory in ["/dev/shm", own] {
             guard Shell.run("test -d '\(directory)' -a -w '\(directory)'").status == 0 else {
                 print("SKIPPED directoryOnTmpfsReadsFromMemory for \(directory): not a writable directory")
                 continue
