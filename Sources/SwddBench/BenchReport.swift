@@ -4,58 +4,88 @@
 public enum BenchReport {
     // MARK: - Table
 
+    /// The whole table at once: what `TableWriter`'s head, rows and tail print one by one.
     public static func table(_ run: BenchRun) -> String {
-        var lines: [String] = []
-        lines.append("swdd bench: \(describe(run.target)), up to \(seconds(run.timeLimit, decimals: 1)) s per test")
-        lines.append(cacheSentence(run.cache, target: run.target))
-        lines.append("Each test stops at its time limit or after one pass over the region; writes end with fdatasync.")
-        if run.writesLeftOut {
-            lines.append("Write tests left out: pass --write to run them (they destroy the data on \(run.target.path)).")
-        }
-        lines.append("")
+        let layout = TableLayout(tests: run.results.map(\.test))
+        return tableHead(target: run.target, timeLimit: run.timeLimit, writesLeftOut: run.writesLeftOut, layout: layout)
+            + run.results.map { tableRow($0, layout: layout) }.joined()
+            + tableTail(run, interruptedBy: nil)
+    }
 
-        let header = ["test", "I/O", "block", "depth", "MB/s", "IOPS", "seconds"]
-        var rows: [[String]] = []
-        var notes: [Int: String] = [:]
-        for (index, result) in run.results.enumerated() {
-            let test = result.test
-            var row = [test.pattern.rawValue, test.io.rawValue, ByteCount.blockSize(test.blockSize), String(test.depth)]
-            switch result.outcome {
-            case .measured(let m):
-                row += [megabytes(m.bytesPerSecond), fixed(result.iops ?? 0, decimals: 0), seconds(m.nanoseconds, decimals: 3)]
-            case .skipped(let reason):
-                row += ["", "", ""]
-                notes[index] = "skipped: " + reason
+    /// Column widths fixed before the first test, so each row can be printed as it finishes:
+    /// the names from the planned tests, the numbers wide enough for any rate this machine
+    /// class reaches (a wider value still prints, one column further right).
+    public struct TableLayout: Sendable, Equatable {
+        var widths: [Int]
+        static let header = ["test", "I/O", "block", "depth", "MB/s", "IOPS", "seconds"]
+        static let leftAligned: Set<Int> = [0, 1]
+
+        public init(tests: [BenchTest]) {
+            widths = Self.header.map(\.count)
+            for test in tests {
+                let cells = [test.pattern.rawValue, test.io.rawValue, ByteCount.blockSize(test.blockSize), String(test.depth)]
+                for (column, cell) in cells.enumerated() { widths[column] = max(widths[column], cell.count) }
             }
-            rows.append(row)
+            // 99999.9 MB/s, 9999999 IOPS, 3600.000 s at most (BenchPlan's limit).
+            widths[4] = max(widths[4], 7)
+            widths[5] = max(widths[5], 7)
+            widths[6] = max(widths[6], 8)
         }
-        // Left-aligned names, right-aligned numbers, two spaces between columns.
-        let leftAligned: Set<Int> = [0, 1]
-        var widths = header.map(\.count)
-        for row in rows {
-            for (column, cell) in row.enumerated() {
-                widths[column] = max(widths[column], cell.count)
-            }
-        }
+
+        /// Left-aligned names, right-aligned numbers, two spaces between columns.
         func render(_ cells: [String], note: String? = nil) -> String {
             var parts: [String] = []
             for (column, cell) in cells.enumerated() {
                 if note != nil && column >= 4 { break }
                 let pad = String(repeating: " ", count: max(0, widths[column] - cell.count))
-                parts.append(leftAligned.contains(column) ? cell + pad : pad + cell)
+                parts.append(Self.leftAligned.contains(column) ? cell + pad : pad + cell)
             }
             if let note { parts.append(note) }
             var line = parts.joined(separator: "  ")
             while line.last == " " { line.removeLast() }
             return line
         }
-        lines.append(render(header))
-        for (index, row) in rows.enumerated() {
-            lines.append(render(row, note: notes[index]))
-        }
+    }
 
+    /// What the bench is about to measure, and the column header: printed before the first test.
+    public static func tableHead(target: BenchTargetFacts, timeLimit: UInt64, writesLeftOut: Bool, layout: TableLayout) -> String {
+        var lines: [String] = []
+        lines.append("swdd bench: \(describe(target)), up to \(seconds(timeLimit, decimals: 1)) s per test")
+        lines.append("Each test stops at its time limit or after one pass over the region; writes end with fdatasync.")
+        if writesLeftOut {
+            lines.append("Write tests left out: pass --write to run them (they destroy the data on \(target.path)).")
+        }
         lines.append("")
-        lines += recommendationLines(run.recommendation, target: run.target.path)
+        lines.append(layout.render(TableLayout.header))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// One row, as soon as its test is done.
+    public static func tableRow(_ result: BenchResult, layout: TableLayout) -> String {
+        let test = result.test
+        let row = [test.pattern.rawValue, test.io.rawValue, ByteCount.blockSize(test.blockSize), String(test.depth)]
+        switch result.outcome {
+        case .measured(let m):
+            return layout.render(row + [megabytes(m.bytesPerSecond), fixed(result.iops ?? 0, decimals: 0), seconds(m.nanoseconds, decimals: 3)]) + "\n"
+        case .skipped(let reason):
+            return layout.render(row, note: "skipped: " + reason) + "\n"
+        }
+    }
+
+    /// After the rows: whether reads were cold, and the recommendation; or, when a signal cut
+    /// the run short (`interruptedBy`, e.g. `SIGINT`), a line saying so in its place, since a
+    /// recommendation from some of the rows would name the fastest of what happened to run.
+    public static func tableTail(_ run: BenchRun, interruptedBy signal: String?, plannedTests: Int? = nil) -> String {
+        var lines = [""]
+        if let signal {
+            let planned = plannedTests.map { " of \($0)" } ?? ""
+            lines.append("Cut short by \(signal): \(run.results.count)\(planned) tests ran; no recommendation.")
+        }
+        lines.append(cacheSentence(run.cache, target: run.target))
+        if signal == nil {
+            lines.append("")
+            lines += recommendationLines(run.recommendation, target: run.target.path)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -66,10 +96,12 @@ public enum BenchReport {
             let size = target.deviceSize.map { ByteCount.human($0) + ", " } ?? ""
             let loop = target.backingFile.map { ", loop device on \($0)" } ?? ""
             return "\(target.path) (block device, \(size)\(target.sectorSize)-byte sectors\(loop)), \(region)"
+        case .file where target.writePath == target.readPath:
+            return "\(target.path) (file; read and written in place), \(region)"
         case .file:
-            return "\(target.path) (file; measured on temporary file \(target.benchPath)), \(region)"
+            return "\(target.path) (file; read in place, written on temporary file \(target.writePath)), \(region)"
         case .directory:
-            return "\(target.path) (directory; measured on temporary file \(target.benchPath)), \(region)"
+            return "\(target.path) (directory; measured on temporary file \(target.readPath)), \(region)"
         }
     }
 
@@ -108,12 +140,15 @@ public enum BenchReport {
 
     // MARK: - JSON
 
-    public static func json(_ run: BenchRun) -> String {
+    /// The JSON document; `interruptedBy` names the signal that cut the run short (null when
+    /// every test ran), and the recommendation is then null.
+    public static func json(_ run: BenchRun, interruptedBy signal: String? = nil) -> String {
         let target = run.target
         let targetObject = JSONText.object([
             ("path", .string(target.path)),
             ("kind", .string(target.kind.rawValue)),
-            ("bench_path", .string(target.benchPath)),
+            ("read_path", .string(target.readPath)),
+            ("write_path", .string(target.writePath)),
             ("region_bytes", .integer(target.regionSize)),
             ("device_bytes", target.deviceSize.map { .integer($0) } ?? .null),
             ("sector_size", .integer(Int64(target.sectorSize))),
@@ -148,7 +183,7 @@ public enum BenchReport {
             }
             return .object(members)
         }
-        let recommendation = run.recommendation
+        let recommendation = signal == nil ? run.recommendation : Recommendation([])
         func choice(_ choice: Recommendation.Choice?, operands: (Recommendation.Choice) -> String) -> JSONText {
             guard let choice else { return .null }
             return .object([
@@ -163,6 +198,7 @@ public enum BenchReport {
             ("time_limit_ns", .integer(Int64(clamping: run.timeLimit))),
             ("cache", cache),
             ("writes_left_out", .bool(run.writesLeftOut)),
+            ("interrupted_by", signal.map { .string($0) } ?? .null),
             ("results", .array(results)),
             ("recommendation", .object([
                 ("read", choice(recommendation.read, operands: Recommendation.readOperands)),

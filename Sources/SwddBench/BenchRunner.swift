@@ -26,20 +26,36 @@ public struct BenchRunner {
         self.plan = plan
     }
 
-    /// Runs every test. `progress` is called on this thread, at most every `progressInterval`.
-    public func run(progress: (BenchProgress) -> Void = { _ in }) throws(BenchError) -> BenchRun {
-        let tests = plan.tests(writesAllowed: target.writesAllowed)
-        if target.needsLayout { try layOut(progress: progress) }
+    /// True when write tests were asked for but the device is only read (no `--write`).
+    public var writesLeftOut: Bool {
+        target.isBlockDevice && !target.writesAllowed && plan.patterns.contains(.write)
+    }
+
+    /// The tests `run` will run, in order.
+    public var tests: [BenchTest] { plan.tests(writesAllowed: target.writesAllowed) }
+
+    /// Runs every test. `progress` is called on this thread, at most every `progressInterval`;
+    /// `finished` with each row as soon as it is measured (and what making reads cold has taken
+    /// so far), so a report can print rows as they come and keep them when the run is cut short.
+    public func run(progress: (BenchProgress) -> Void = { _ in },
+                    finished: (BenchResult, CacheDrop) -> Void = { _, _ in }) throws(BenchError) -> BenchRun {
+        let tests = self.tests
+        // A temporary file is laid out when a test uses it: always in a directory (the reads
+        // read it), next to a named file only for the write tests.
+        if let scratch = target.scratchPath,
+           scratch == target.facts.readPath || tests.contains(where: { $0.pattern.writes }) {
+            try layOut(scratch, progress: progress)
+        }
 
         var state = RunState(cache: target.cacheDrop)
         var results: [BenchResult] = []
         for (index, test) in tests.enumerated() {
             let outcome = try run(test, number: index + 1, of: tests.count, state: &state, progress: progress)
             results.append(BenchResult(test: test, outcome: outcome))
+            finished(results[results.count - 1], state.cache)
         }
-        let leftOut = target.isBlockDevice && !target.writesAllowed && plan.patterns.contains(.write)
         return BenchRun(target: target.facts, timeLimit: plan.timeLimit, cache: state.cache,
-                        writesLeftOut: leftOut, results: results)
+                        writesLeftOut: writesLeftOut, results: results)
     }
 
     /// What one test learns that later tests need.
@@ -72,7 +88,7 @@ public struct BenchRunner {
         defer { for descriptor in descriptors { try? descriptor.close() } }
         for _ in 0..<QueueDepthWorkers.threadCount(depth: test.depth, blockCount: blockCount) {
             do {
-                descriptors.append(try FileDescriptor.open(facts.benchPath, flags: flags))
+                descriptors.append(try FileDescriptor.open(test.pattern.writes ? facts.writePath : facts.readPath, flags: flags))
             } catch {
                 // EINVAL from open with O_DIRECT: the file system does not do direct I/O (tmpfs).
                 if direct && error.code == .invalidArgument {
@@ -151,8 +167,7 @@ public struct BenchRunner {
     /// Fills the temporary file with incompressible data, so reads have something real to read
     /// (a sparse or fallocated file reads as zeros without touching the disk), and so writes
     /// overwrite allocated blocks as they would on a device.
-    private func layOut(progress: (BenchProgress) -> Void) throws(BenchError) {
-        let path = target.facts.benchPath
+    private func layOut(_ path: String, progress: (BenchProgress) -> Void) throws(BenchError) {
         let size = target.facts.regionSize
         // In 1 MiB writes: the memory the dropped layout leaves behind is where the first test's
         // page cache comes from, and on a VM whose free memory goes back to the host that swung

@@ -13,8 +13,12 @@ public struct BenchTargetFacts: Sendable, Equatable {
     /// The path as given.
     public var path: String
     public var kind: Kind
-    /// Where the I/O goes: the device itself, or the temporary file made for a file or directory.
-    public var benchPath: String
+    /// Where the read tests read: the device, the named file itself (read-only), or the
+    /// temporary file made in a directory.
+    public var readPath: String
+    /// Where the write tests write: the device, a temporary file next to a named file (the file
+    /// itself only with `--write`), or the temporary file made in a directory.
+    public var writePath: String
     /// Bytes used from offset 0.
     public var regionSize: Int64
     /// The device's size (`BLKGETSIZE64`); nil for files.
@@ -25,11 +29,12 @@ public struct BenchTargetFacts: Sendable, Equatable {
     /// The backing file, when the target is a loop device.
     public var backingFile: String?
 
-    public init(path: String, kind: Kind, benchPath: String, regionSize: Int64, deviceSize: Int64? = nil,
-                sectorSize: Int, backingFile: String? = nil) {
+    public init(path: String, kind: Kind, readPath: String, writePath: String? = nil, regionSize: Int64,
+                deviceSize: Int64? = nil, sectorSize: Int, backingFile: String? = nil) {
         self.path = path
         self.kind = kind
-        self.benchPath = benchPath
+        self.readPath = readPath
+        self.writePath = writePath ?? readPath
         self.regionSize = regionSize
         self.deviceSize = deviceSize
         self.sectorSize = sectorSize
@@ -38,8 +43,10 @@ public struct BenchTargetFacts: Sendable, Equatable {
 }
 
 /// A target opened for benching: a block device (read in place; written only when the caller
-/// allows it, having checked that it is not in use and claimed it for the run), or a temporary file
-/// created next to a file or inside a directory and removed by `close` (or by
+/// allows it, having checked that it is not in use and claimed it for the run); a regular file,
+/// read in place and read-only, as fio reads the file it is given, its write tests on a
+/// temporary file next to it (on the file itself only when the caller allows it); or a
+/// directory, both on a temporary file inside it. Temporary files are removed by `close` (or by
 /// `ScratchFiles.removeAll` on a signal).
 public final class BenchTarget: Sendable {
     public let facts: BenchTargetFacts
@@ -47,7 +54,7 @@ public final class BenchTarget: Sendable {
     public let writesAllowed: Bool
     private let scratch: ScratchFiles?
     /// What making reads cold takes here, before any test: the runner adds what it learns.
-    let cacheDrop: CacheDrop
+    public let cacheDrop: CacheDrop
     /// A loop device's backing file, read-only, to drop its page cache before each test.
     private let backing: FileDescriptor?
 
@@ -61,15 +68,23 @@ public final class BenchTarget: Sendable {
     }
 
     var isBlockDevice: Bool { facts.kind == .blockDevice }
-    /// A temporary file must be filled before it can be read.
-    var needsLayout: Bool { facts.kind != .blockDevice }
+    /// The temporary file the bench made, if any: it is laid out in full before the first
+    /// test that uses it, so reads read real blocks and writes overwrite allocated ones.
+    var scratchPath: String? {
+        switch facts.kind {
+        case .blockDevice: return nil
+        case .directory: return facts.readPath
+        case .file: return facts.writePath == facts.readPath ? nil : facts.writePath
+        }
+    }
     /// Buffers are aligned to at least a page, whatever the sector size, as `O_DIRECT` wants.
     var bufferAlignment: Int { max(4096, facts.sectorSize) }
 
-    /// Opens `path` for a bench of `regionSize` bytes. A block device is opened for writing only
-    /// when `writeDevice` says so: whether it may be (asked for, and not in use) is the caller's
-    /// policy, and so is holding it exclusively while the bench writes it.
-    public static func open(_ path: String, regionSize: Int64, writeDevice: Bool, scratch: ScratchFiles) throws(BenchError) -> BenchTarget {
+    /// Opens `path` for a bench of `regionSize` bytes. `writeInPlace` lets the write tests write
+    /// a block device or a regular file itself (a device is otherwise only read, a file's writes
+    /// go to a temporary file next to it): whether it may (asked for, and not in use) is the
+    /// caller's policy, and so is holding a device exclusively while the bench writes it.
+    public static func open(_ path: String, regionSize: Int64, writeInPlace: Bool, scratch: ScratchFiles) throws(BenchError) -> BenchTarget {
         let status: FileStatus
         do {
             status = try FileStatus.of(path: path)
@@ -83,11 +98,11 @@ public final class BenchTarget: Sendable {
         }
         switch status.kind {
         case .blockDevice:
-            return try openDevice(path, status: status, regionSize: regionSize, writes: writeDevice)
+            return try openDevice(path, status: status, regionSize: regionSize, writes: writeInPlace)
         case .directory:
-            return try openScratch(path, kind: .directory, directory: path, regionSize: regionSize, scratch: scratch)
+            return try openScratch(path, directory: path, regionSize: regionSize, scratch: scratch)
         case .regular:
-            return try openScratch(path, kind: .file, directory: parentDirectory(of: path), regionSize: regionSize, scratch: scratch)
+            return try openFile(path, status: status, regionSize: regionSize, writeInPlace: writeInPlace, scratch: scratch)
         default:
             throw BenchError.refused("cannot bench '\(path)': not a block device, regular file or directory")
         }
@@ -128,21 +143,51 @@ public final class BenchTarget: Sendable {
                 }
             }
         }
-        let facts = BenchTargetFacts(path: path, kind: .blockDevice, benchPath: path, regionSize: region,
+        let facts = BenchTargetFacts(path: path, kind: .blockDevice, readPath: path, regionSize: region,
                                      deviceSize: deviceSize, sectorSize: sector, backingFile: loop?.path)
         return BenchTarget(facts: facts, writesAllowed: writes, scratch: nil, cacheDrop: cacheDrop, backing: backing)
     }
 
-    private static func openScratch(_ path: String, kind: BenchTargetFacts.Kind, directory: String,
-                                    regionSize: Int64, scratch: ScratchFiles) throws(BenchError) -> BenchTarget {
+    /// A directory: reads and writes on one temporary file inside it.
+    private static func openScratch(_ path: String, directory: String, regionSize: Int64,
+                                    scratch: ScratchFiles) throws(BenchError) -> BenchTarget {
         let file = try scratch.create(in: directory)
-        var sector = 4096
-        if let status = try? FileStatus.of(path: file), status.blockSize >= 512, status.blockSize <= 1 << 20 {
-            sector = status.blockSize
-        }
-        let facts = BenchTargetFacts(path: path, kind: kind, benchPath: file, regionSize: regionSize, sectorSize: sector)
+        let facts = BenchTargetFacts(path: path, kind: .directory, readPath: file, regionSize: regionSize,
+                                     sectorSize: directIOUnit(file))
         let cacheDrop = CacheDrop(memoryFileSystem: (try? FileSystemType.of(path: file))?.memoryFileSystemName)
         return BenchTarget(facts: facts, writesAllowed: true, scratch: scratch, cacheDrop: cacheDrop)
+    }
+
+    /// A regular file: its first `regionSize` bytes (no more than it holds) are read in place;
+    /// the write tests write the same number of bytes of a temporary file next to it, or with
+    /// `writeInPlace` the file itself (its size unchanged).
+    private static func openFile(_ path: String, status: FileStatus, regionSize: Int64, writeInPlace: Bool,
+                                 scratch: ScratchFiles) throws(BenchError) -> BenchTarget {
+        guard status.size > 0 else {
+            throw BenchError.refused("cannot bench '\(path)': the file is empty (to measure a new file, name the directory it would be in)")
+        }
+        // Fails now, not after the first tests, when the file cannot be read (or written).
+        do {
+            let probe = try FileDescriptor.open(path, flags: [writeInPlace ? .readWrite : .readOnly, .closeOnExec])
+            try? probe.close()
+        } catch {
+            throw BenchError.system(error)
+        }
+        let region = min(regionSize, status.size)
+        let writePath = writeInPlace ? path : try scratch.create(in: parentDirectory(of: path))
+        let facts = BenchTargetFacts(path: path, kind: .file, readPath: path, writePath: writePath, regionSize: region,
+                                     sectorSize: directIOUnit(path))
+        let cacheDrop = CacheDrop(memoryFileSystem: (try? FileSystemType.of(path: path))?.memoryFileSystemName)
+        return BenchTarget(facts: facts, writesAllowed: true, scratch: scratch, cacheDrop: cacheDrop)
+    }
+
+    /// The file system's block size, the unit `O_DIRECT` requests on a file must be multiples of
+    /// (4096 when it reports nothing sensible).
+    private static func directIOUnit(_ path: String) -> Int {
+        if let status = try? FileStatus.of(path: path), status.blockSize >= 512, status.blockSize <= 1 << 20 {
+            return status.blockSize
+        }
+        return 4096
     }
 
     /// `dir/name` → `dir`, `name` → `.`, `/name` → `/`.
@@ -162,7 +207,7 @@ public final class BenchTarget: Sendable {
 
     /// Removes the temporary file and lets go of the loop device's backing file.
     public func close() {
-        if facts.kind != .blockDevice { scratch?.remove(facts.benchPath) }
+        if let scratchPath { scratch?.remove(scratchPath) }
         if let backing { try? backing.close() }
     }
 }

@@ -9,10 +9,12 @@ import Synchronization
 /// `swdd bench TARGET`: sequential and random throughput of a block device or a file, as fio
 /// would measure it, and the dd operands that copy fastest there.
 ///
-/// Policy lives here: a device is only written with `--write` (`deviceWrites`), and then only when
+/// Policy lives here: a device is only written with `--write` (`writesInPlace`), and then only when
 /// `TargetSafety`, the rule every front end shares, finds it not in use and claims it for the run;
-/// a file or directory is measured on a temporary file that is removed at the end, on an error,
-/// and on SIGINT/SIGTERM/SIGHUP.
+/// a named file is read in place, read-only, and written on a temporary file next to it (itself
+/// only with `--write`); a directory is measured on a temporary file. Temporary files are removed
+/// at the end, on an error, and on SIGINT/SIGTERM/SIGHUP, which also print the rows measured so
+/// far and a line saying the run was cut short.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -20,18 +22,20 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Sequential reads and writes over a block-size sweep, buffered and with O_DIRECT, at \
             queue depth 1 and a deep queue (worker threads), and random 4K reads. Reads are cold: \
-            the page cache is dropped before each test. On a file or directory the tests use \
-            a temporary file next to it (or inside it), removed afterwards. A block device is only \
-            read unless --write is given. Even then it is not written while it (or one of its \
+            the page cache is dropped before each test. A file is read in place, read-only; its \
+            write tests use a temporary file next to it, removed afterwards, or the file itself \
+            with --write. In a directory, all tests use a temporary file. Rows print as they \
+            finish; on Ctrl-C (or SIGTERM) the rows measured so far stay, with a line saying the \
+            run was cut short. A block device is only read unless --write is given. Even then it is not written while it (or one of its \
             partitions) is mounted, while it is active swap, or while another process holds it \
             exclusively, and bench has no --force for that: unmount or release it first. While the \
             write tests run, bench holds the device exclusively (O_EXCL).
             """)
 
-    @Argument(help: "A block device, an existing file, or a directory (a temporary file is made in it); a missing path is an error.")
+    @Argument(help: "A block device, an existing file (read in place), or a directory (a temporary file is made in it); a missing path is an error.")
     var target: String
 
-    @Flag(help: "Allow the write tests on a block device (they destroy the data in the region); never on one in use.")
+    @Flag(help: "Run the write tests on the block device or file itself (they destroy the data in the region); never on a device in use.")
     var write = false
 
     @Option(help: ArgumentHelp("Seconds per test, at most.", valueName: "seconds"))
@@ -71,25 +75,31 @@ struct BenchCommand: ParsableCommand {
         let scratch = ScratchFiles()
         let showProgress = progress || FileDescriptor.standardError.isTerminal
         let progressLine = StatusLine(enabled: showProgress)
+        let output = BenchOutput(json: json, progressLine: progressLine)
         // Signals are taken by a watcher thread (blocked here, before any worker starts, so every
-        // thread inherits the mask): it removes the temporary file and ends the process by the
-        // same signal, however busy the workers are.
+        // thread inherits the mask): it removes the temporary file, prints what was measured,
+        // and ends the process by the same signal (128 + its number to a shell), however busy
+        // the workers are.
         let signals = [SIGINT, SIGTERM, SIGHUP].filter { !SignalWatcher.isIgnored($0) }
         SignalWatcher.block(signals)
         SignalWatcher.start(signals) { signal in
             scratch.removeAll()
             progressLine.finish()
+            output.interrupt(by: Self.signalName(signal))
             SignalWatcher.terminate(with: signal)
         }
 
         let run: BenchRun
         do {
-            let writeDevice = try Self.deviceWrites(target, flag: write, writeTestsNamed: tests != nil && plan.patterns.contains(.write))
-            let claim = try Self.claimForWrites(target, writeDevice: writeDevice)
+            let inPlace = try Self.writesInPlace(target, flag: write, writeTestsNamed: tests != nil && plan.patterns.contains(.write))
+            let claim = try Self.claimForWrites(target, writeDevice: inPlace.device)
             defer { claim?.release() }
-            let benchTarget = try BenchTarget.open(target, regionSize: plan.regionSize, writeDevice: writeDevice, scratch: scratch)
+            let benchTarget = try BenchTarget.open(target, regionSize: plan.regionSize, writeInPlace: inPlace.device || inPlace.file, scratch: scratch)
             defer { benchTarget.close() }
-            run = try BenchRunner(target: benchTarget, plan: plan).run { progressLine.show($0.line) }
+            let runner = BenchRunner(target: benchTarget, plan: plan)
+            output.start(target: benchTarget.facts, timeLimit: plan.timeLimit, cache: benchTarget.cacheDrop,
+                         writesLeftOut: runner.writesLeftOut, tests: runner.tests)
+            run = try runner.run(progress: { progressLine.show($0.line) }, finished: { output.add($0, cache: $1) })
         } catch {
             progressLine.finish()
             scratch.removeAll()
@@ -97,20 +107,31 @@ struct BenchCommand: ParsableCommand {
             throw ExitCode(1)
         }
         progressLine.finish()
-        Self.emit(json ? BenchReport.json(run) : BenchReport.table(run))
+        output.finish(run)
     }
 
-    /// Whether a block device's write tests run: only with `--write`, because they destroy the
-    /// data on it. Write tests named with `--tests` are refused without it; the default set then
-    /// quietly reads only (the report says the writes were left out). Files and directories are
-    /// written on a temporary file, so this does not concern them.
-    static func deviceWrites(_ path: String, flag: Bool, writeTestsNamed: Bool) throws(BenchError) -> Bool {
-        guard (try? FileStatus.of(path: path))?.kind == .blockDevice else { return false }
-        if flag { return true }
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGINT: return "SIGINT"
+        case SIGTERM: return "SIGTERM"
+        case SIGHUP: return "SIGHUP"
+        default: return "signal \(signal)"
+        }
+    }
+
+    /// Whether the write tests write the target itself: a block device only with `--write`,
+    /// because they destroy the data on it (write tests named with `--tests` are refused without
+    /// it; the default set then quietly reads only, and the report says the writes were left
+    /// out); a regular file with `--write` too, else they write a temporary file next to it.
+    static func writesInPlace(_ path: String, flag: Bool, writeTestsNamed: Bool) throws(BenchError) -> (device: Bool, file: Bool) {
+        let kind = (try? FileStatus.of(path: path))?.kind
+        if kind == .regular { return (false, flag) }
+        guard kind == .blockDevice else { return (false, false) }
+        if flag { return (true, false) }
         if writeTestsNamed {
             throw BenchError.refused("refusing to write to block device '\(path)' without --write: the write tests destroy the data on it")
         }
-        return false
+        return (false, false)
     }
 
     /// The device about to be written goes through `TargetSafety` (no override here: see

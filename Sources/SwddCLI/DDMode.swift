@@ -23,7 +23,8 @@ enum DDMode {
         }
         switch invocation {
         case .help:
-            writeStandardOutput(DDHelp.text(programName: program) + extraHelp(program: program))
+            // `swdd --help if=x` as well as `swdd --help`: swdd's help; a `dd` symlink's is GNU's.
+            writeStandardOutput(SwddCommandLine.invokedAsDD(program) ? DDHelp.text(programName: program) : SwddHelp.text(program: program))
             ProcessEnvironment.exit(status: 0)
         case .version:
             writeStandardOutput(DDHelp.versionText(version: SwddVersion.string))
@@ -60,19 +61,6 @@ enum DDMode {
     private static func outputClaim(_ settings: DDSettings) throws(TargetSafety.Refusal) -> BlockDeviceClaim? {
         if settings.outputPath != nil && settings.conversions.contains(.excl) { return nil }
         return try TargetSafety.claimForWriting(settings.outputPath, force: settings.force, frontEnd: .ddMode)
-    }
-
-    /// Invoked as `dd`, help stays GNU's byte for byte; invoked as swdd, it also names the
-    /// extension operands and the subcommands.
-    private static func extraHelp(program: String) -> String {
-        guard !(program == "dd" || program.hasSuffix("/dd")) else { return "" }
-        return "\n" + DDHelp.extensionsText + """
-
-        Subcommands (see '\(program) SUBCOMMAND --help'):
-          list      list disks and images like fdisk -l
-          bench     measure a device's or file's throughput
-
-        """
     }
 }
 

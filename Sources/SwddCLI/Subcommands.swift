@@ -5,7 +5,7 @@ import ArgumentParser
 struct SwddSubcommands: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swdd",
-        abstract: "Copy, image, mirror, list and measure disks.",
+        abstract: "Copy, image, restore, verify, back up, mirror, list and measure disks.",
         version: SwddVersion.string,
         subcommands: subcommandTypes
     )

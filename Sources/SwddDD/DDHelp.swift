@@ -5,32 +5,14 @@
 /// as GNU substitutes its own argv[0] there. Its fixed `'dd'`, `coreutils/dd` and
 /// `(coreutils) dd invocation` references stay, as in GNU (they name the program, not argv[0]).
 ///
-/// swdd's own operands (`force=`, `hash=`, `hashlog=`, `compress=`) are deliberately *not* in this text: the help stays diffable
-/// against GNU dd in the reference tests, and they are documented by ``extensionsText`` (for
-/// `swdd help`/README) instead.
+/// This is what a `dd` symlink prints, so it stays diffable against GNU dd in the reference
+/// tests; swdd's own operands (`force=`, `hash=`, `hashlog=`, `compress=`) are described, with
+/// the rest of dd mode in swdd's words, by ``DDModeGuide`` (`swdd --help`, the manual page).
 public enum DDHelp {
     /// The whole `--help` output, ending in a newline.
     public static func text(programName: String) -> String {
         "Usage: \(programName) [OPERAND]...\n  or:  \(programName) OPTION\n" + body
     }
-
-    /// What swdd's dd mode accepts beyond GNU dd 9.1 (operands GNU rejects, so no valid dd
-    /// command line changes meaning).
-    public static let extensionsText = """
-        swdd extensions to the dd operands:
-
-          force=yes       allow writing to a mounted or busy block device
-                          (default: no; swdd refuses such targets)
-          hash=ALG[,ALG]  after the summary, print the digest of the data written
-                          as 'ALG (OUTPUT) = HEX' (md5, sha1, sha256, sha512),
-                          computed while copying on threads of their own
-          hashlog=FILE    also write the digest lines to FILE, which sha256sum -c
-                          and cksum -c read (hash=sha256 when no hash= is given)
-          compress=zstd[:LEVEL]  write of= as a swdd image (what swdd image writes:
-                          zstd seekable frames, block digests; of= appears only
-                          when complete); reads if=, skip=, count= as dd does
-
-        """
 
     /// `--version` for swdd's dd mode, in GNU's layout.
     public static func versionText(version: String) -> String {

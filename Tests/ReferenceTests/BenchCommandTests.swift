@@ -55,7 +55,9 @@ struct BenchCommandTests {
         let target = try #require(document["target"] as? [String: Any])
         #expect(target["kind"] as? String == "directory")
         #expect(target["region_bytes"] as? Int == 4 << 20)
-        #expect((target["bench_path"] as? String)?.hasPrefix("d/.swdd-bench.") == true)
+        #expect((target["read_path"] as? String)?.hasPrefix("d/.swdd-bench.") == true)
+        #expect(target["write_path"] as? String == target["read_path"] as? String)
+        #expect(document["interrupted_by"] is NSNull)
         let cache = try #require(document["cache"] as? [String: Any])
         #expect(cache["blkflsbuf"] as? Bool == false)
         #expect((cache["in_memory"] as? String) == (fileSystem == "tmpfs" ? "tmpfs" : nil))
@@ -107,18 +109,18 @@ struct BenchCommandTests {
             """#)
         let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(result.stderr.isEmpty, "\(result.stderr)")
-        #expect(lines.count == 15 && lines[14].isEmpty, "\(result.stdout)")
-        guard lines.count == 15 else { return }
+        #expect(lines.count == 16 && lines[15].isEmpty, "\(result.stdout)")
+        guard lines.count == 16 else { return }
         #expect(lines[0].hasPrefix("swdd bench: /dev/shm/swdd-bench.") && lines[0].hasSuffix(", region 1 MiB, up to 0.1 s per test"))
-        #expect(lines[1] == "Reads come from memory: the data lives on tmpfs, which keeps files in RAM, so no read here is cold.")
-        #expect(lines[4].hasPrefix("test      I/O       block  depth"))
-        #expect(lines[5].hasPrefix("write     buffered    64K      1"))
-        #expect(lines[6].hasPrefix("read      buffered    64K      1"))
-        #expect(lines[7].hasPrefix("randread  buffered     4K      1"))
-        #expect(lines[9] == "Fastest for dd mode (sequential, queue depth 1):")
-        #expect(lines[10].hasPrefix("  reading /dev/shm/swdd-bench.") && lines[10].contains(":  bs=64K  ("))
-        #expect(lines[11].hasPrefix("  writing /dev/shm/swdd-bench.") && lines[11].contains(":  bs=64K  ("))
-        #expect(lines[12] == "exit 0" && lines[13] == "removed")
+        #expect(lines[3].hasPrefix("test      I/O       block  depth"))
+        #expect(lines[4].hasPrefix("write     buffered    64K      1"))
+        #expect(lines[5].hasPrefix("read      buffered    64K      1"))
+        #expect(lines[6].hasPrefix("randread  buffered     4K      1"))
+        #expect(lines[8] == "Reads come from memory: the data lives on tmpfs, which keeps files in RAM, so no read here is cold.")
+        #expect(lines[10] == "Fastest for dd mode (sequential, queue depth 1):")
+        #expect(lines[11].hasPrefix("  reading /dev/shm/swdd-bench.") && lines[11].contains(":  bs=64K  ("))
+        #expect(lines[12].hasPrefix("  writing /dev/shm/swdd-bench.") && lines[12].contains(":  bs=64K  ("))
+        #expect(lines[13] == "exit 0" && lines[14] == "removed")
     }
 
     @Test func progressLineIsRewrittenAndErased() throws {
@@ -212,7 +214,77 @@ struct BenchCommandTests {
         #expect(document["writes_left_out"] as? Bool == false)
     }
 
+    // MARK: A named file
+
+    /// fio reads the file it is given: so does bench, read-only (sha256sum unchanged), with the
+    /// write tests on a temporary file next to it; with --write on the file itself.
+    @Test func aNamedFileIsReadInPlaceAndOnlyWrittenWithWrite() throws {
+        try Self.skipUnderGNU()
+        let result = Self.run(#"""
+            mkdir d && head -c 2M /dev/urandom > d/data.img && before=$(sha256sum < d/data.img)
+            "$SWDD" bench d/data.img --json --time 1 --size 4M --bs 64K --depths 1 --io buffered > run.json; echo "exit $?"
+            [ "$(sha256sum < d/data.img)" = "$before" ] && echo "unchanged"
+            ls -A d
+            "$SWDD" bench d/data.img --write --tests write --time 1 --size 1M --bs 64K --depths 1 --io buffered > /dev/null; echo "exit $?"
+            [ "$(sha256sum < d/data.img)" != "$before" ] && echo "written"
+            stat -c %s d/data.img; ls -A d
+            """#)
+        #expect(result.stdout == "exit 0\nunchanged\ndata.img\nexit 0\nwritten\n2097152\ndata.img\n", "\(result.stderr)")
+        let document = try Self.json((try? String(contentsOfFile: result.dir + "/run.json", encoding: .utf8)) ?? "")
+        let target = try #require(document["target"] as? [String: Any])
+        #expect(target["read_path"] as? String == "d/data.img")
+        #expect((target["write_path"] as? String)?.hasPrefix("d/.swdd-bench.") == true)
+        #expect(target["region_bytes"] as? Int == 2 << 20)
+        let rows = try #require(document["results"] as? [[String: Any]])
+        // One pass over the file's own 2 MiB for each sequential test.
+        for row in rows where row["test"] as? String != "randread" {
+            #expect(row["bytes"] as? Int == 2 << 20 && row["ended_by"] as? String == "region", "\(row)")
+        }
+    }
+
     // MARK: Signals
+
+    /// Rows print as they finish (the head first); on SIGINT or SIGTERM what was measured stays,
+    /// with a line saying the run was cut short, the temporary file is gone, and the process
+    /// ends by the signal. The second test (4K direct writes over 256 MiB) outlasts the wait.
+    @Test(arguments: [("INT", 130, false), ("TERM", 143, false), ("INT", 130, true)])
+    func signalKeepsTheFinishedRows(_ signal: String, _ status: Int, _ json: Bool) throws {
+        try Self.skipUnderGNU()
+        // The table is watched for its first row; JSON prints nothing before the end, so that
+        // case is one long test, signalled once the temporary file exists.
+        let wait = json
+            ? "until ls -A d | grep -q swdd-bench; do i=$((i + 1)); [ $i -gt 1000 ] && break; sleep 0.01; done; sleep 0.5"
+            : "until grep -q '^write  *direct  *1M' out; do i=$((i + 1)); [ $i -gt 3000 ] && break; sleep 0.01; done"
+        let result = Self.run("""
+            mkdir d; i=0
+            env --default-signal=INT "$SWDD" bench d --time 30 --size 256M --bs \(json ? "4K --json" : "1M,4K") --depths 1 --io direct --tests write > out & p=$!
+            \(wait)
+            kill -\(signal) $p; wait $p; echo "exit $?"
+            echo "after: $(ls -A d | wc -l)"
+            """, timeout: 90)
+        #expect(result.stdout == "exit \(status)\nafter: 0\n", "\(result.stderr)")
+        let out = (try? String(contentsOfFile: result.dir + "/out", encoding: .utf8)) ?? ""
+        let name = signal == "INT" ? "SIGINT" : "SIGTERM"
+        if json {
+            let document = try Self.json(out)
+            #expect(document["interrupted_by"] as? String == name)
+            let rows = try #require(document["results"] as? [[String: Any]])
+            #expect(rows.isEmpty, "\(out)")
+            #expect((document["recommendation"] as? [String: Any])?["write"] is NSNull)
+            return
+        }
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 9, "\(out)")
+        guard lines.count == 9 else { return }
+        #expect(lines[0].hasPrefix("swdd bench: d (directory; measured on temporary file d/.swdd-bench."))
+        #expect(lines[3].hasPrefix("test   I/O     block  depth"))
+        // O_DIRECT refused by the file system would skip the row; it still counts as ran.
+        #expect(lines[4].hasPrefix("write  direct     1M      1"), "\(out)")
+        #expect(lines[5].isEmpty)
+        #expect(lines[6] == "Cut short by \(name): 1 of 2 tests ran; no recommendation.")
+        #expect(lines[7].hasPrefix("Reads ") && lines[8].isEmpty)
+    }
+
 
     /// The temporary file is removed whether the signal comes while it is being laid out or
     /// during a test, and the process ends by that signal (the shell reports 128 + its number).

@@ -14,7 +14,7 @@ import SwddSystem
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let scratch = ScratchFiles()
         let target = try BenchTarget.open(dir, regionSize: Self.plan.regionSize,
-                                          writeDevice: false, scratch: scratch)
+                                          writeInPlace: false, scratch: scratch)
         #expect(target.facts.kind == .directory)
         var reports = 0
         var runner = BenchRunner(target: target, plan: Self.plan)
@@ -57,19 +57,46 @@ import SwddSystem
         #expect(BenchReport.json(run).split(separator: "\n").filter { $0.contains(#""bytes_per_second""#) && $0.contains(#""test""#) }.count == 52)
     }
 
-    @Test func fileTargetLeavesTheFileAloneAndRemovesTheTemporaryOne() throws {
+    /// A named file is read in place (its own 256 KiB, though 1 MiB was asked for), read-only;
+    /// the writes go to a temporary file next to it, removed at the end.
+    @Test func fileTargetIsReadInPlaceAndWrittenBeside() throws {
         let dir = Shell.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = FileManager.default.createFile(atPath: "\(dir)/data", contents: Data("keep me".utf8))
-        let plan = BenchPlan(blockSizes: [64 << 10], depths: [1, 4], timeLimit: 100_000_000, regionSize: 1 << 20)
+        let content = Data((0..<(256 << 10)).map { UInt8(truncatingIfNeeded: $0 &* 2654435761 >> 7) })
+        _ = FileManager.default.createFile(atPath: "\(dir)/data", contents: content)
+        let plan = BenchPlan(blockSizes: [64 << 10], depths: [1, 4], timeLimit: 1_000_000_000, regionSize: 1 << 20)
         let target = try BenchTarget.open("\(dir)/data", regionSize: plan.regionSize,
-                                          writeDevice: false, scratch: ScratchFiles())
+                                          writeInPlace: false, scratch: ScratchFiles())
+        #expect(target.facts.readPath == "\(dir)/data" && target.facts.regionSize == 256 << 10)
+        #expect(target.facts.writePath.hasPrefix("\(dir)/.swdd-bench."))
+        var streamed: [BenchResult] = []
+        let run = try BenchRunner(target: target, plan: plan).run(finished: { result, _ in streamed.append(result) })
+        target.close()
+        #expect(streamed == run.results)
+        #expect(run.results.count == 12)
+        let sequential = run.results.filter { $0.test.pattern != .randomRead }
+        #expect(sequential.allSatisfy { $0.measurement?.bytes == 256 << 10 && $0.measurement?.coveredRegion == true })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["data"])
+        #expect(FileManager.default.contents(atPath: "\(dir)/data") == content)
+    }
+
+    /// With `--write` (writeInPlace) the file itself is written, its size unchanged, and no
+    /// temporary file is made.
+    @Test func fileTargetWrittenInPlaceWhenAsked() throws {
+        let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let content = Data(repeating: 0x41, count: 128 << 10)
+        _ = FileManager.default.createFile(atPath: "\(dir)/data", contents: content)
+        let plan = BenchPlan(blockSizes: [64 << 10], modes: [.buffered], depths: [1], patterns: [.write],
+                             timeLimit: 1_000_000_000, regionSize: 1 << 20)
+        let target = try BenchTarget.open("\(dir)/data", regionSize: plan.regionSize, writeInPlace: true, scratch: ScratchFiles())
+        #expect(target.facts.writePath == "\(dir)/data")
         let run = try BenchRunner(target: target, plan: plan).run()
         target.close()
-        #expect(run.results.count == 12)
-        #expect(run.results.allSatisfy { ($0.measurement?.bytes ?? 0) > 0 })
+        #expect(run.results.count == 1 && run.results[0].measurement?.bytes == 128 << 10)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["data"])
-        #expect(FileManager.default.contents(atPath: "\(dir)/data") == Data("keep me".utf8))
+        let after = try #require(FileManager.default.contents(atPath: "\(dir)/data"))
+        #expect(after.count == content.count && after != content)
     }
 
     @Test func loopDeviceReadsWithoutWrite() throws {
@@ -87,7 +114,7 @@ import SwddSystem
         defer { Shell.run("losetup -d \(loop)") }
         let before = Shell.run("sha256sum < '\(dir)/disk'").output
         let plan = BenchPlan(blockSizes: [4096, 1 << 20], depths: [1, 4], timeLimit: 100_000_000, regionSize: 8 << 20)
-        let target = try BenchTarget.open(loop, regionSize: plan.regionSize, writeDevice: false, scratch: ScratchFiles())
+        let target = try BenchTarget.open(loop, regionSize: plan.regionSize, writeInPlace: false, scratch: ScratchFiles())
         let run = try BenchRunner(target: target, plan: plan).run()
         target.close()
         #expect(run.writesLeftOut)

@@ -19,7 +19,7 @@ import SwddTestSupport
         }
         defer { Shell.run("losetup -d \(loop)") }
         let scratch = ScratchFiles()
-        let target = try BenchTarget.open(loop, regionSize: 1 << 30, writeDevice: false, scratch: scratch)
+        let target = try BenchTarget.open(loop, regionSize: 1 << 30, writeInPlace: false, scratch: scratch)
         defer { target.close() }
         #expect(!target.writesAllowed)
         #expect(target.facts.kind == .blockDevice)
@@ -48,7 +48,7 @@ import SwddTestSupport
             Issue.record("a free loop device could not be claimed")
             return
         }
-        let target = try BenchTarget.open(loop, regionSize: 8 << 20, writeDevice: true, scratch: ScratchFiles())
+        let target = try BenchTarget.open(loop, regionSize: 8 << 20, writeInPlace: true, scratch: ScratchFiles())
         #expect(target.writesAllowed)
         #expect(target.facts.regionSize == 8 << 20)
         target.close()
@@ -56,12 +56,14 @@ import SwddTestSupport
     }
 
     @Test func directoryOnTmpfsReadsFromMemory() throws {
-        for directory in ["/dev/shm", Shell.temporaryDirectory()] {
+        let own = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: own) }
+        for directory in ["/dev/shm", own] {
             guard Shell.run("test -d '\(directory)' -a -w '\(directory)'").status == 0 else {
                 print("SKIPPED directoryOnTmpfsReadsFromMemory for \(directory): not a writable directory")
                 continue
             }
-            let target = try BenchTarget.open(directory, regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
+            let target = try BenchTarget.open(directory, regionSize: 1 << 20, writeInPlace: false, scratch: ScratchFiles())
             let expected: String? = Shell.fileSystemType(directory) == "tmpfs" ? "tmpfs" : nil
             #expect(target.cacheDrop == CacheDrop(memoryFileSystem: expected), "\(directory)")
             target.close()
@@ -89,7 +91,7 @@ import SwddTestSupport
             return
         }
         defer { Shell.run("losetup -d \(loop)") }
-        let target = try BenchTarget.open(loop, regionSize: 4 << 20, writeDevice: false, scratch: ScratchFiles())
+        let target = try BenchTarget.open(loop, regionSize: 4 << 20, writeInPlace: false, scratch: ScratchFiles())
         defer { target.close() }
         #expect(target.facts.backingFile == "\(dir)/disk")
         #expect(target.cacheDrop == CacheDrop(deviceBuffers: true, backingFile: "\(dir)/disk"))
@@ -118,7 +120,7 @@ import SwddTestSupport
         defer { Shell.run("losetup -d \(loop)") }
         // The kernel may refuse direct I/O on this backing file system and fall back: ask it.
         let directIO = Shell.run("cat /sys/block/\(loop.split(separator: "/").last ?? "")/loop/dio").output == "1"
-        let target = try BenchTarget.open(loop, regionSize: 4 << 20, writeDevice: false, scratch: ScratchFiles())
+        let target = try BenchTarget.open(loop, regionSize: 4 << 20, writeInPlace: false, scratch: ScratchFiles())
         defer { target.close() }
         #expect(target.facts.backingFile == "\(dir)/disk")
         #expect(target.cacheDrop.backingFile == (directIO ? nil : "\(dir)/disk"))
@@ -126,27 +128,29 @@ import SwddTestSupport
 
     @Test func otherKindsAreRefused() {
         #expect(throws: BenchError.refused("cannot bench '/dev/null': not a block device, regular file or directory")) {
-            _ = try BenchTarget.open("/dev/null", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
+            _ = try BenchTarget.open("/dev/null", regionSize: 1 << 20, writeInPlace: false, scratch: ScratchFiles())
         }
         #expect(throws: BenchError.refused("cannot bench '/nonexistent-dir/x': No such file or directory (to measure a new file, name the directory it would be in)")) {
-            _ = try BenchTarget.open("/nonexistent-dir/x", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
+            _ = try BenchTarget.open("/nonexistent-dir/x", regionSize: 1 << 20, writeInPlace: false, scratch: ScratchFiles())
         }
         #expect(BenchError.system(SystemError("stat", path: "/nonexistent-dir/x", code: .noSuchFileOrDirectory)).message
                 == "cannot stat '/nonexistent-dir/x': No such file or directory")
     }
 
-    @Test func fileTargetUsesATemporaryFileNextToIt() throws {
+    @Test func fileTargetIsReadInPlaceAndWrittenOnATemporaryFileNextToIt() throws {
         let dir = Shell.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         _ = FileManager.default.createFile(atPath: "\(dir)/keep", contents: Data("precious".utf8))
         let scratch = ScratchFiles()
-        let target = try BenchTarget.open("\(dir)/keep", regionSize: 1 << 20, writeDevice: false, scratch: scratch)
+        let target = try BenchTarget.open("\(dir)/keep", regionSize: 1 << 20, writeInPlace: false, scratch: scratch)
         #expect(target.facts.kind == .file)
         #expect(target.writesAllowed)
-        #expect(target.facts.benchPath.hasPrefix("\(dir)/.swdd-bench."))
-        #expect(FileManager.default.fileExists(atPath: target.facts.benchPath))
+        #expect(target.facts.readPath == "\(dir)/keep")
+        #expect(target.facts.regionSize == 8)
+        #expect(target.facts.writePath.hasPrefix("\(dir)/.swdd-bench."))
+        #expect(FileManager.default.fileExists(atPath: target.facts.writePath))
         target.close()
-        #expect(!FileManager.default.fileExists(atPath: target.facts.benchPath))
+        #expect(!FileManager.default.fileExists(atPath: target.facts.writePath))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["keep"])
         #expect(FileManager.default.contents(atPath: "\(dir)/keep") == Data("precious".utf8))
     }
@@ -157,7 +161,7 @@ import SwddTestSupport
         let dir = Shell.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(throws: BenchError.refused("cannot bench '\(dir)/new.img': No such file or directory (to measure a new file, name the directory it would be in)")) {
-            _ = try BenchTarget.open("\(dir)/new.img", regionSize: 1 << 20, writeDevice: false, scratch: ScratchFiles())
+            _ = try BenchTarget.open("\(dir)/new.img", regionSize: 1 << 20, writeInPlace: false, scratch: ScratchFiles())
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [])
     }

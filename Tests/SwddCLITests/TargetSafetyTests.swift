@@ -75,18 +75,18 @@ import SwddSystem
             return
         }
         let dir = "/var/tmp/swdd-safety-\(getpid())"
-        defer { Shell.output("rm -rf '\(dir)'") }
+        defer { _ = Shell.output("rm -rf '\(dir)'") }
         guard let loop = Shell.output("mkdir -p '\(dir)/mnt' && truncate -s 32M '\(dir)/disk' && mkfs.ext4 -q -F '\(dir)/disk'"
                                     + " && losetup -f --show '\(dir)/disk'") else {
             print("SKIPPED aMountedLoopDeviceIsRefused: mkfs.ext4 or losetup -f --show failed")
             return
         }
-        defer { Shell.output("losetup -d '\(loop)'") }
+        defer { _ = Shell.output("losetup -d '\(loop)'") }
         guard Shell.output("mount '\(loop)' '\(dir)/mnt'") != nil else {
             print("SKIPPED aMountedLoopDeviceIsRefused: mount failed")
             return
         }
-        defer { Shell.output("umount '\(dir)/mnt'") }
+        defer { _ = Shell.output("umount '\(dir)/mnt'") }
         let mountPoint = try #require(Shell.output("findmnt -n -o TARGET '\(loop)'"))
         #expect(throws: TargetSafety.Refusal(device: loop, reason: .inUse(.mounted(on: mountPoint)), frontEnd: .bench)) {
             _ = try TargetSafety.claimForWriting(loop, force: false, frontEnd: .bench)
@@ -110,7 +110,7 @@ import SwddSystem
             print("SKIPPED aClaimedLoopDeviceIsRefusedToTheNextWriter: losetup -f --show failed")
             return
         }
-        defer { Shell.output("losetup -d '\(loop)'") }
+        defer { _ = Shell.output("losetup -d '\(loop)'") }
         let claim = try #require(try TargetSafety.claimForWriting(loop, force: false, frontEnd: .ddMode))
         #expect(throws: TargetSafety.Refusal(device: loop, reason: .heldByAnotherProcess, frontEnd: .bench)) {
             _ = try TargetSafety.claimForWriting(loop, force: false, frontEnd: .bench)
