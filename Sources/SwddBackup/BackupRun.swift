@@ -61,7 +61,7 @@ public enum BackupRun {
         var options = request.options
         if let parent {
             let member = try ImageChainFiles.member(opening: repository.imagePath(parent), name: parent.shortName)
-            defer { try? member.descriptor.close() }
+            defer { member.bytes.release() }
             guard member.layout.metadata.imageID == parent.id else {
                 throw ImageFormatError.brokenChain("'\(repository.imagePath(parent))' is not the image its manifest names")
             }

@@ -100,14 +100,21 @@ enum ManualPage {
         return lines
     }
 
-    /// Text safe as roff input: backslashes and minus signs escaped, and no line that starts
-    /// with a control character (`.` or `'`).
+    /// Text safe as roff input: backslashes and minus signs escaped, the punctuation help texts
+    /// use spelled as roff's named characters (troff in the C locale knows no others), and no
+    /// line that starts with a control character (`.` or `'`).
     static func escaped(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {
             case "\\": result += "\\e"
             case "-": result += "\\-"
+            case "…": result += "..."
+            case "—": result += "\\(em"
+            case "–": result += "\\(en"
+            case "→": result += "\\(->"
+            case "×": result += "\\(mu"
+            case "’": result += "'"
             default: result.append(character)
             }
         }

@@ -52,7 +52,7 @@ struct RepoCommand: ParsableCommand {
             case .success(let point):
                 bytes = point.bytesToRead
                 images = point.members.count
-                for member in point.members { try? member.descriptor.close() }
+                point.release()
             case .failure(let error):
                 problem = ImageCommandSupport.reason(error)
             }

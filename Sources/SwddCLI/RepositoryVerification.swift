@@ -45,7 +45,7 @@ struct RepositoryVerification {
             var damage: String?
             do {
                 let member = try ImageChainFiles.member(opening: repository.imagePath(manifest), name: manifest.shortName)
-                defer { try? member.descriptor.close() }
+                defer { member.bytes.release() }
                 if member.layout.metadata.imageID != manifest.id {
                     damage = "the image file is not the image its manifest names"
                 } else {
@@ -89,7 +89,7 @@ struct RepositoryVerification {
         }
         switch repository.restorePointCost(manifest, among: all) {
         case .success(let point):
-            for member in point.members { try? member.descriptor.close() }
+            point.release()
             return nil
         case .failure(let error):
             return ImageCommandSupport.reason(error)

@@ -62,7 +62,7 @@ final class FrameSource: ChunkSource {
             for (slot, member) in members.enumerated() {
                 let buffer = try buffers.buffer(for: chunk, slot: slot)
                 let stored = point.members[member].layout.frames[index]
-                let got = try point.members[member].descriptor.readAll(fromAbsoluteOffset: stored.fileOffset, into: buffer.slice(0, stored.compressedSize))
+                let got = try point.members[member].bytes.read(at: stored.fileOffset, into: buffer.slice(0, stored.compressedSize))
                 guard got == stored.compressedSize else {
                     throw ImageFormatError.truncated(expected: stored.fileOffset + Int64(stored.compressedSize), actual: stored.fileOffset + Int64(got))
                 }

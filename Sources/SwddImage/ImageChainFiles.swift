@@ -11,7 +11,7 @@ public enum ImageChainFiles {
     public static func member(opening path: String, name: String? = nil) throws -> RestorePoint.Member {
         let descriptor = try FileDescriptor.open(path, flags: [.readOnly, .closeOnExec])
         do {
-            return RestorePoint.Member(name: name ?? path, layout: try ImageLayout.read(descriptor), descriptor: descriptor)
+            return RestorePoint.Member(name: name ?? path, layout: try ImageLayout.read(descriptor), bytes: descriptor)
         } catch {
             try? descriptor.close()
             throw error

@@ -23,14 +23,15 @@ public struct ImageLayout: Sendable {
     public var largestFrame: Int { frames.map(\.compressedSize).max() ?? 0 }
 
     /// Whether the file begins with a swdd header frame's magic: a swdd image, whole or not.
-    public static func startsWithHeader(_ descriptor: FileDescriptor) -> Bool {
+    public static func startsWithHeader(_ descriptor: any ImageBytes) -> Bool {
         guard let start = try? read(descriptor, at: 0, count: 4) else { return false }
         return start.withUnsafeBytes { $0.u32(at: 0) } == SkippableFrame.headerMagic
     }
 
-    /// Reads and checks the structure of the image open on `descriptor` (a regular file).
-    public static func read(_ descriptor: FileDescriptor) throws -> ImageLayout {
-        let fileSize = try descriptor.status().size
+    /// Reads and checks the structure of the image `descriptor` reads (a regular file, or a
+    /// remote object).
+    public static func read(_ descriptor: any ImageBytes) throws -> ImageLayout {
+        let fileSize = try descriptor.byteCount()
         guard fileSize >= Int64(SeekTable.footerSize) else { throw ImageFormatError.notAnImage("too short to hold a seek table") }
         let footer = try read(descriptor, at: fileSize - Int64(SeekTable.footerSize), count: SeekTable.footerSize)
         let frameCount: Int
@@ -106,7 +107,7 @@ public struct ImageLayout: Sendable {
         }
     }
 
-    private static func payload(_ descriptor: FileDescriptor, at offset: Int64, size: Int, magic: UInt32) throws -> [UInt8] {
+    private static func payload(_ descriptor: any ImageBytes, at offset: Int64, size: Int, magic: UInt32) throws -> [UInt8] {
         guard size >= SkippableFrame.headerSize else { throw ImageFormatError.damaged(offset: offset, "a frame too small for its header") }
         let bytes = try read(descriptor, at: offset, count: size)
         var reader = ByteReader(bytes)
@@ -120,15 +121,15 @@ public struct ImageLayout: Sendable {
     }
 
     /// The first `count` bytes of a small file (a bmap), however much of it there is.
-    public static func readAll(_ descriptor: FileDescriptor, count: Int) throws -> [UInt8] {
+    public static func readAll(_ descriptor: any ImageBytes, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
-        let got = try bytes.withUnsafeMutableBytes { try descriptor.readAll(fromAbsoluteOffset: 0, into: $0) }
+        let got = try bytes.withUnsafeMutableBytes { try descriptor.read(at: 0, into: $0) }
         return Array(bytes.prefix(got))
     }
 
-    static func read(_ descriptor: FileDescriptor, at offset: Int64, count: Int) throws -> [UInt8] {
+    static func read(_ descriptor: any ImageBytes, at offset: Int64, count: Int) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
-        let got = try bytes.withUnsafeMutableBytes { try descriptor.readAll(fromAbsoluteOffset: offset, into: $0) }
+        let got = try bytes.withUnsafeMutableBytes { try descriptor.read(at: offset, into: $0) }
         guard got == count else { throw ImageFormatError.truncated(expected: offset + Int64(count), actual: offset + Int64(got)) }
         return bytes
     }

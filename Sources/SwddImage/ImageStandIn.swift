@@ -7,12 +7,12 @@ import SwddSystem
 public final class ImageStandIn {
     public let descriptor: FileDescriptor
     private let layout: ImageLayout
-    private let image: FileDescriptor
+    private let image: any ImageBytes
     private let codec = ZstdCodec()
     private var loaded = Set<Int>()
 
     /// The stand-in lives in `directory`, unlinked at once: nothing is left behind.
-    public init(_ layout: ImageLayout, image: FileDescriptor, directory: String = "/tmp") throws {
+    public init(_ layout: ImageLayout, image: any ImageBytes, directory: String = "/tmp") throws {
         self.layout = layout
         self.image = image
         let path = "\(directory)/.swdd-standin-\(currentProcessID())-\(UInt32.random(in: 0...UInt32.max))"

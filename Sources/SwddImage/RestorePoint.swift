@@ -12,12 +12,13 @@ public struct RestorePoint: Sendable {
     public struct Member: Sendable {
         public var name: String
         public var layout: ImageLayout
-        public var descriptor: FileDescriptor
+        /// Where its frames are read.
+        public var bytes: any ImageBytes
 
-        public init(name: String, layout: ImageLayout, descriptor: FileDescriptor) {
+        public init(name: String, layout: ImageLayout, bytes: any ImageBytes) {
             self.name = name
             self.layout = layout
-            self.descriptor = descriptor
+            self.bytes = bytes
         }
     }
 
@@ -108,6 +109,11 @@ public struct RestorePoint: Sendable {
         guard !isComplete else { return }
         let bottom = members[members.count - 1]
         throw .brokenChain("'\(bottom.name)' is \(bottom.layout.metadata.kind.name) and its parent \(ImageWriter.hex(bottom.layout.metadata.parentID)) was not found")
+    }
+
+    /// Releases every image's bytes (descriptors, connections).
+    public func release() {
+        for member in members { member.bytes.release() }
     }
 
     /// The member holding block `block`, nil for a zero or unresolved block.
