@@ -26,18 +26,20 @@ let package = Package(
 
         .target(name: "SwddSystem", dependencies: ["CLinuxShims"]),
         .target(name: "SwddEngine", dependencies: ["SwddSystem", .product(name: "Crypto", package: "swift-crypto")]),
+        // Transports to other machines through system tools (ssh).
+        .target(name: "SwddRemote", dependencies: ["SwddSystem"]),
         .target(name: "SwddDD", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddDisks", dependencies: ["SwddSystem", "CBlkid"]),
         .target(name: "SwddImage", dependencies: [
-            "SwddEngine", "SwddSystem", "CZstd", "CXXHash", .product(name: "Crypto", package: "swift-crypto"),
+            "SwddEngine", "SwddSystem", "SwddRemote", "CZstd", "CXXHash", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Repositories of images (manifests, chains, locks, retention) and mirror.
         .target(name: "SwddBackup", dependencies: [
-            "SwddImage", "SwddEngine", "SwddSystem", .product(name: "Crypto", package: "swift-crypto"),
+            "SwddImage", "SwddRemote", "SwddEngine", "SwddSystem", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddCLI", dependencies: [
-            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddBench",
+            "SwddSystem", "SwddEngine", "SwddRemote", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),

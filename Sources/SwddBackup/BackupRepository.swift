@@ -1,7 +1,7 @@
 import SwddImage
 import SwddSystem
 
-/// A backup repository in a directory:
+/// A backup repository, in a directory here or on another machine (`RepositoryStore`):
 ///
 ///     REPO/swdd-repository           what this directory is (written once, at creation)
 ///     REPO/images/ID.img.zst         one image per backup, written as .partial, then renamed
@@ -12,103 +12,116 @@ import SwddSystem
 /// an interrupted backup left, is never listed or used as a parent, and is removed by the next
 /// backup or prune (both hold locks that no other writer can hold at the same time).
 public struct BackupRepository: Sendable {
-    public let path: String
+    public let store: any RepositoryStore
 
     static let markerName = "swdd-repository"
     static let markerText = "swdd repository 1\n"
 
+    /// The repository as the user named it.
+    public var path: String { store.description }
     public var imagesPath: String { path + "/images" }
-    var manifestsPath: String { path + "/manifests" }
-    var locksPath: String { path + "/locks" }
 
     /// A problem with the repository itself.
     public struct Problem: Error, Sendable {
         public var message: String
     }
 
-    /// Whether `path` is a repository (a directory holding the marker).
-    public static func isRepository(_ path: String) -> Bool {
-        FileSystemPath.exists(path + "/" + markerName)
+    /// Whether `store` holds a repository (the marker).
+    public static func isRepository(_ store: any RepositoryStore) -> Bool {
+        (try? store.exists(markerName)) == true
     }
 
-    /// Opens the repository at `path`.
-    public static func open(_ path: String) throws(Problem) -> BackupRepository {
-        let marker = path + "/" + markerName
-        guard let file = try? FileDescriptor.open(marker, flags: [.readOnly, .closeOnExec]) else {
-            throw Problem(message: "'\(path)' is not a swdd repository (no \(markerName) in it)")
+    /// Whether the local directory `path` is a repository.
+    public static func isRepository(_ path: String) -> Bool { isRepository(LocalDirectoryStore(path)) }
+
+    /// Opens the repository in `store`.
+    public static func open(_ store: any RepositoryStore) throws -> BackupRepository {
+        guard let text = try store.read(markerName) else {
+            throw Problem(message: "'\(store.description)' is not a swdd repository (no \(markerName) in it)")
         }
-        defer { try? file.close() }
-        let text = (try? ImageLayout.readAll(file, count: 256)) ?? []
         guard String(decoding: text, as: UTF8.self) == markerText else {
-            throw Problem(message: "'\(path)' holds a \(markerName) of a version this swdd does not know")
+            throw Problem(message: "'\(store.description)' holds a \(markerName) of a version this swdd does not know")
         }
-        return BackupRepository(path: path)
+        return BackupRepository(store: store)
     }
 
-    /// Opens the repository at `path`, creating it if `path` does not exist or is an empty
-    /// directory; a directory holding anything else is refused (it is someone's data).
-    public static func openOrCreate(_ path: String) throws -> BackupRepository {
-        if isRepository(path) { return try open(path) }
-        if FileSystemPath.exists(path) {
-            guard (try? FileStatus.of(path: path))?.kind == .directory else { throw Problem(message: "'\(path)' exists and is not a directory") }
-            guard try FileSystemPath.entries(of: path).isEmpty else {
-                throw Problem(message: "'\(path)' is a directory that is not empty and not a swdd repository")
-            }
-        } else {
-            try FileSystemPath.makeDirectory(path)
+    /// Opens the repository in `store`, creating it if its directory does not exist or is
+    /// empty; a directory holding anything else is refused (it is someone's data).
+    public static func openOrCreate(_ store: any RepositoryStore) throws -> BackupRepository {
+        if isRepository(store) { return try open(store) }
+        if let local = store.localPath, FileSystemPath.exists(local), (try? FileStatus.of(path: local))?.kind != .directory {
+            throw Problem(message: "'\(local)' exists and is not a directory")
         }
-        let repository = BackupRepository(path: path)
-        for directory in [repository.imagesPath, repository.manifestsPath, repository.locksPath] {
-            try FileSystemPath.makeDirectory(directory)
+        if let entries = try store.list(""), !entries.isEmpty {
+            throw Problem(message: "'\(store.description)' is a directory that is not empty and not a swdd repository")
         }
+        try store.makeDirectory("")
+        for directory in ["images", "manifests", "locks"] { try store.makeDirectory(directory) }
         // The marker last: a repository exists once everything it needs does.
-        try FileSystemPath.writeAtomically(Array(markerText.utf8), to: path + "/" + markerName, replacing: false)
-        return repository
+        try store.write(Array(markerText.utf8), to: markerName, replacing: false)
+        return BackupRepository(store: store)
     }
 
-    public func imagePath(_ manifest: BackupManifest) -> String { imagesPath + "/" + manifest.imageFileName }
+    /// The image file's name in the store.
+    public func imageName(_ manifest: BackupManifest) -> String { "images/" + manifest.imageFileName }
 
-    func manifestPath(id: String) -> String { manifestsPath + "/" + id + ".manifest" }
+    /// The image file, as messages name it.
+    public func imagePath(_ manifest: BackupManifest) -> String { path + "/" + imageName(manifest) }
+
+    func manifestName(id: String) -> String { "manifests/" + id + ".manifest" }
 
     /// Every image of the repository, oldest first. A manifest that does not check out is a
     /// problem reported with its name, never skipped silently.
     public func manifests() throws -> [BackupManifest] {
         var found: [BackupManifest] = []
-        for name in try FileSystemPath.entries(of: manifestsPath) where name.hasSuffix(".manifest") {
-            let file = manifestsPath + "/" + name
-            let descriptor = try FileDescriptor.open(file, flags: [.readOnly, .closeOnExec])
-            defer { try? descriptor.close() }
-            let bytes = try ImageLayout.readAll(descriptor, count: 1 << 20)
+        for name in try store.list("manifests") ?? [] where name.hasSuffix(".manifest") {
+            guard let bytes = try store.read("manifests/" + name) else { continue }  // removed meanwhile (a prune)
             do {
                 let manifest = try BackupManifest.decode(bytes)
                 guard name == manifest.idText + ".manifest" else { throw BackupManifest.Invalid(reason: "it names image \(manifest.idText)") }
                 found.append(manifest)
             } catch let invalid as BackupManifest.Invalid {
-                throw Problem(message: "manifest '\(file)' cannot be used: \(invalid.reason)")
+                throw Problem(message: "manifest '\(path)/manifests/\(name)' cannot be used: \(invalid.reason)")
             }
         }
         return found.sorted { ($0.created, $0.idText) < ($1.created, $1.idText) }
     }
 
     /// Makes an image visible: its manifest, written once (the image file must be complete).
-    public func publish(_ manifest: BackupManifest) throws(SystemError) {
-        try FileSystemPath.writeAtomically(manifest.encoded(), to: manifestPath(id: manifest.idText), replacing: false)
+    public func publish(_ manifest: BackupManifest) throws {
+        try store.write(manifest.encoded(), to: manifestName(id: manifest.idText), replacing: false)
     }
 
     /// Removes an image: the manifest first, so that it stops existing at once, then its file.
-    public func remove(_ manifest: BackupManifest) throws(SystemError) {
-        try FileSystemPath.remove(manifestPath(id: manifest.idText))
-        try FileSystemPath.syncDirectory(manifestsPath)
-        let image = imagePath(manifest)
-        if FileSystemPath.exists(image) { try FileSystemPath.remove(image) }
+    public func remove(_ manifest: BackupManifest) throws {
+        try store.remove(manifestName(id: manifest.idText))
+        try store.remove(imageName(manifest))
     }
 
     /// Image files no manifest names: what interrupted backups left (`.partial` files, or a
     /// complete image whose manifest was never written). Only a holder of a lock that excludes
-    /// every other writer may remove them.
+    /// every other writer may remove them. Names in the store.
     public func orphans(known: [BackupManifest]) throws -> [String] {
         let named = Set(known.map(\.imageFileName))
-        return try FileSystemPath.entries(of: imagesPath).filter { !named.contains($0) }.sorted().map { imagesPath + "/" + $0 }
+        return (try store.list("images") ?? []).filter { !named.contains($0) }.sorted().map { "images/" + $0 }
+    }
+
+    /// Opens an image of the repository and checks its structure.
+    public func member(_ manifest: BackupManifest) throws -> RestorePoint.Member {
+        guard try store.exists(imageName(manifest)) else {
+            throw ImageFormatError.brokenChain("image \(manifest.shortName) has a manifest but its file '\(imagePath(manifest))' is missing")
+        }
+        let bytes = try store.openImage(imageName(manifest))
+        do {
+            let member = RestorePoint.Member(name: manifest.shortName, layout: try ImageLayout.read(bytes), bytes: bytes)
+            guard member.layout.metadata.imageID == manifest.id else {
+                throw ImageFormatError.brokenChain("'\(imagePath(manifest))' is not the image its manifest names")
+            }
+            return member
+        } catch {
+            bytes.release()
+            throw error
+        }
     }
 
     /// The restore point `manifest` names: its image and its parents, newest first, each found
@@ -117,23 +130,21 @@ public struct BackupRepository: Sendable {
         let byID = Dictionary(manifests.map { ($0.idText, $0) }, uniquingKeysWith: { first, _ in first })
         var members: [RestorePoint.Member] = []
         var next: BackupManifest? = manifest
-        while let current = next {
-            guard FileSystemPath.exists(imagePath(current)) else {
-                throw ImageFormatError.brokenChain("image \(current.shortName) has a manifest but its file '\(imagePath(current))' is missing")
+        do {
+            while let current = next {
+                members.append(try member(current))
+                guard let parent = current.parentText else { break }
+                guard let found = byID[parent] else {
+                    throw ImageFormatError.brokenChain("image \(current.shortName) needs its parent \(String(parent.prefix(12))), which is not in the repository")
+                }
+                guard members.count <= byID.count else { throw ImageFormatError.brokenChain("the parents of \(manifest.shortName) form a loop") }
+                next = found
             }
-            let member = try ImageChainFiles.member(opening: imagePath(current), name: current.shortName)
-            guard member.layout.metadata.imageID == current.id else {
-                throw ImageFormatError.brokenChain("'\(imagePath(current))' is not the image its manifest names")
-            }
-            members.append(member)
-            guard let parent = current.parentText else { break }
-            guard let found = byID[parent] else {
-                throw ImageFormatError.brokenChain("image \(current.shortName) needs its parent \(String(parent.prefix(12))), which is not in the repository")
-            }
-            guard members.count <= byID.count else { throw ImageFormatError.brokenChain("the parents of \(manifest.shortName) form a loop") }
-            next = found
+            return try RestorePoint(chain: members)
+        } catch {
+            for member in members { member.bytes.release() }
+            throw error
         }
-        return try RestorePoint(chain: members)
     }
 }
 

@@ -46,8 +46,8 @@ public enum BackupRun {
         let manifests = try repository.manifests()
         var removed: [String] = []
         for orphan in try repository.orphans(known: manifests) {
-            try FileSystemPath.remove(orphan)
-            removed.append(orphan)
+            try repository.store.remove(orphan)
+            removed.append(repository.path + "/" + orphan)
         }
         let chain = manifests.filter { $0.chain == request.chain }
         if let newest = chain.last, !request.newChain {
@@ -60,19 +60,17 @@ public enum BackupRun {
         let parent = BackupKindPolicy.parent(of: kind, in: chain)
         var options = request.options
         if let parent {
-            let member = try ImageChainFiles.member(opening: repository.imagePath(parent), name: parent.shortName)
+            // Only the parent's metadata is read (its footer, tables and metadata frame).
+            let member = try repository.member(parent)
             defer { member.bytes.release() }
-            guard member.layout.metadata.imageID == parent.id else {
-                throw ImageFormatError.brokenChain("'\(repository.imagePath(parent))' is not the image its manifest names")
-            }
             options.parent = (member.layout.metadata, kind)
         }
         let id = ImageWriter.newImageID()
         options.imageID = id
         options.created = request.now
-        let path = repository.imagesPath + "/" + ImageChainFiles.fileName(id: id)
-        let output = try ImageOutput.file(path)
-        onImageFile(path + ".partial")
+        let name = "images/" + ImageChainFiles.fileName(id: id)
+        let output = try repository.store.createImage(name)
+        if let partial = output.partialPath { onImageFile(partial) }
         let summary: ImageSummary
         do {
             summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize,
@@ -89,7 +87,7 @@ public enum BackupRun {
         do {
             try repository.publish(manifest)
         } catch {
-            try? FileSystemPath.remove(path)
+            try? repository.store.remove(name)
             throw error
         }
         return BackupResult(manifest: manifest, parent: parent, summary: summary, orphansRemoved: removed)

@@ -86,16 +86,14 @@ public final class RepositoryLock: Sendable {
     public static let leaseSeconds: Int64 = 600
     static let renewalNanoseconds: UInt64 = 60_000_000_000
 
-    private let directory: String
-    private let repository: String
+    private let store: any RepositoryStore
     private let lease: Mutex<Lease>
     private let renewal: Mutex<ProgressTicker?> = Mutex(nil)
 
-    private var path: String { directory + "/" + lease.withLock { $0.id } + ".lock" }
+    private var name: String { "locks/" + lease.withLock { $0.id } + ".lock" }
 
-    private init(repository: String, directory: String, lease: Lease) {
-        self.repository = repository
-        self.directory = directory
+    private init(store: any RepositoryStore, lease: Lease) {
+        self.store = store
         self.lease = Mutex(lease)
     }
 
@@ -106,17 +104,15 @@ public final class RepositoryLock: Sendable {
         let id = (0..<8).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
         let host = HostIdentity.hostName
         let lease = Lease(id: id, use: use, host: host, pid: currentProcessID(), created: now, expires: now + leaseSeconds)
-        let lock = RepositoryLock(repository: repository.path, directory: repository.locksPath, lease: lease)
-        try FileSystemPath.writeAtomically(lease.encoded(), to: lock.path, replacing: false)
+        let store = repository.store
+        let lock = RepositoryLock(store: store, lease: lease)
+        try store.write(lease.encoded(), to: lock.name, replacing: false)
         do {
-            for name in try FileSystemPath.entries(of: repository.locksPath) where name.hasSuffix(".lock") && name != id + ".lock" {
-                let other = repository.locksPath + "/" + name
-                guard let descriptor = try? FileDescriptor.open(other, flags: [.readOnly, .closeOnExec]) else { continue }  // gone meanwhile
-                let bytes = (try? ImageLayout.readAll(descriptor, count: 4096)) ?? []
-                try? descriptor.close()
-                guard let held = Lease.decode(bytes) else { continue }
+            for name in try store.list("locks") ?? [] where name.hasSuffix(".lock") && name != id + ".lock" {
+                // Gone meanwhile (released, or removed as stale by another): no conflict.
+                guard let bytes = try? store.read("locks/" + name), let held = Lease.decode(bytes) else { continue }
                 if held.isStale(now: now, host: host) {
-                    try? FileSystemPath.remove(other)
+                    try? store.remove("locks/" + name)
                 } else if use.conflicts(with: held.use) {
                     throw Busy(repository: repository.path, holder: held)
                 }
@@ -135,7 +131,7 @@ public final class RepositoryLock: Sendable {
             lease.expires = WallClock.secondsSinceEpoch() + Self.leaseSeconds
             return lease
         }
-        try? FileSystemPath.writeAtomically(renewed.encoded(), to: path, replacing: true)
+        try? store.write(renewed.encoded(), to: name, replacing: true)
     }
 
     /// Ends the lease. Safe to call more than once.
@@ -144,6 +140,6 @@ public final class RepositoryLock: Sendable {
             ticker?.stop()
             ticker = nil
         }
-        try? FileSystemPath.remove(path)
+        try? store.remove(name)
     }
 }

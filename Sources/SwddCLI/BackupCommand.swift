@@ -3,6 +3,7 @@ import SwddBackup
 import SwddDisks
 import SwddEngine
 import SwddImage
+import SwddRemote
 import SwddSystem
 
 /// `swdd backup SOURCE REPO`: the next image of SOURCE's chain in a repository — full,
@@ -26,7 +27,7 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "A block device or a file.")
     var source: String
 
-    @Argument(help: "The repository: a directory (created when it does not exist).")
+    @Argument(help: "The repository: a directory, or ssh://[user@]host[:port]/path (created when it does not exist).")
     var repository: String
 
     @Option(help: ArgumentHelp("The chain (default: the source's label, else its file name).", valueName: "name"))
@@ -56,6 +57,8 @@ struct BackupCommand: ParsableCommand {
     var keepGoing = false
 
     @OptionGroup var freezeOptions: FreezeOptions
+
+    @OptionGroup var remote: RemoteOptions
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -108,14 +111,15 @@ struct BackupCommand: ParsableCommand {
         var freezing: SourceFreeze?
         if case .range(let descriptor, _, _) = input {
             do {
-                freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freezeOptions.freeze,
-                                                    writes: [repository, repository + "/images/", repository + "/locks/"])
+                let writes = RemoteLocation.isRemote(repository) ? [] : [repository, repository + "/images/", repository + "/locks/"]
+                freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freezeOptions.freeze, writes: writes)
             } catch {
                 support.complain(error.message)
                 throw ExitCode(1)
             }
         }
-        let repo = try support.openRepository(repository, creating: true)
+        let repo = try support.openRepository(repository, creating: true, ssh: remote.ssh)
+        defer { repo.store.close() }
         let lock = try support.lock(repo, for: .append)
         defer { lock.release() }
 
@@ -151,7 +155,7 @@ struct BackupCommand: ParsableCommand {
         line.finish()
         let m = result.manifest, s = result.summary
         if !result.orphansRemoved.isEmpty && !quiet {
-            support.complain("removed \(result.orphansRemoved.count) file\(result.orphansRemoved.count == 1 ? "" : "s") an interrupted backup left in '\(repo.imagesPath)'")
+            support.complain("removed \(result.orphansRemoved.count) file\(result.orphansRemoved.count == 1 ? "" : "s") an interrupted backup left in '\(repo.path)/images'")
         }
         if keepGoing && !s.unreadable.isEmpty {
             support.complain("'\(source)' could not be read in \(support.unreadableSummary(s.unreadable)); zeros were stored there")

@@ -2,6 +2,7 @@ import ArgumentParser
 import SwddDisks
 import SwddEngine
 import SwddImage
+import SwddRemote
 import SwddSystem
 
 /// `swdd image SOURCE DEST`: a partition, disk, file or standard input into one compressed,
@@ -26,7 +27,7 @@ struct ImageCommand: ParsableCommand {
     @Argument(help: "A block device, a file, or - for standard input.")
     var source: String
 
-    @Argument(help: "The image file to write, or - for standard output.")
+    @Argument(help: "The image file to write, ssh://[user@]host[:port]/path for one on another machine, or - for standard output.")
     var destination: String
 
     @OptionGroup var encoding: EncodingOptions
@@ -38,6 +39,8 @@ struct ImageCommand: ParsableCommand {
     var keepGoing = false
 
     @OptionGroup var freezeOptions: FreezeOptions
+
+    @OptionGroup var remote: RemoteOptions
 
     @Flag(help: "Replace DEST (and its bmap) if it exists.")
     var overwrite = false
@@ -96,7 +99,7 @@ struct ImageCommand: ParsableCommand {
 
         var freezing: SourceFreeze?
         if case .range(let descriptor, _, _) = input {
-            let writes = destination == "-" ? ["-"] : [destination, destination + ".partial"] + (bmap ? [BmapFile.path(forImage: destination)] : [])
+            let writes = RemoteLocation.isRemote(destination) ? [] : destination == "-" ? ["-"] : [destination, destination + ".partial"] + (bmap ? [BmapFile.path(forImage: destination)] : [])
             do {
                 freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freezeOptions.freeze, writes: writes)
             } catch {
@@ -164,6 +167,12 @@ struct ImageCommand: ParsableCommand {
     }
 
     private func openDestination() throws -> ImageOutput {
+        if RemoteLocation.isRemote(destination) {
+            if bmap { throw Refusal(message: "--bmap writes a file beside a local image; '\(destination)' is on another machine") }
+            let (files, path) = try ImageCommandSupport.remoteFiles(destination, ssh: remote.ssh)
+            if !overwrite, try files.exists(path) { throw Refusal(message: "'\(destination)' exists (use --overwrite to replace it)") }
+            return try ImageOutput.remote(files, path: path)
+        }
         if destination == "-" {
             if FileDescriptor.standardOutput.isTerminal { throw Refusal(message: "refusing to write an image to a terminal") }
             return .stream(.standardOutput)

@@ -3,7 +3,9 @@ import Glibc
 #endif
 import ArgumentParser
 import SwddEngine
+import SwddBackup
 import SwddImage
+import SwddRemote
 import SwddSystem
 
 /// What `image`, `restore` and `verify` share: one-line errors, the exit statuses of the
@@ -53,6 +55,9 @@ enum ImageCommandSupport {
         case let error as SourceReadError: "read error at byte \(error.offset): \(error.error.reason)"
         case let error as FreezeError: SourceFreeze.reason(error)
         case let error as ParsedBmap.Invalid: "its bmap: \(error.reason)"
+        case let error as SshSession.Failure: error.message
+        case let error as ObjectExists: "'\(error.name)' already exists"
+        case let error as BackupRepository.Problem: error.message
         case let error as BmapRangeMismatch: "bytes \(error.range.lowerBound)..<\(error.range.upperBound) do not match their checksum in the bmap"
         case let error as TargetMismatch: "it differs from the image at block \(error.block) (byte \(error.offset))"
         case let error as ChunkPool.AllocationError:

@@ -44,6 +44,8 @@ struct PruneCommand: ParsableCommand {
     @Option(help: ArgumentHelp("… of each of the last N years.", valueName: "N"))
     var keepYearly = 0
 
+    @OptionGroup var remote: RemoteOptions
+
     @Flag(help: "Say what would be removed; remove nothing.")
     var dryRun = false
 
@@ -64,7 +66,8 @@ struct PruneCommand: ParsableCommand {
                              + "without one it would remove every image")
             throw ExitCode(2)
         }
-        let repo = try support.openRepository(repository)
+        let repo = try support.openRepository(repository, ssh: remote.ssh)
+        defer { repo.store.close() }
         let lock = try support.lock(repo, for: dryRun ? .read : .exclusive)
         defer { lock.release() }
         let manifests = try support.manifests(of: repo)
@@ -98,7 +101,7 @@ struct PruneCommand: ParsableCommand {
                 freed += image.imageBytes
             }
             for orphan in try repo.orphans(known: try repo.manifests()) {
-                try FileSystemPath.remove(orphan)
+                try repo.store.remove(orphan)
             }
         } catch {
             support.complain("pruning '\(repository)' stopped part-way (every image still listed can be restored): \(support.reason(error))")

@@ -19,12 +19,15 @@ struct RepoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this chain.", valueName: "name"))
     var name: String?
 
+    @OptionGroup var remote: RemoteOptions
+
     @Flag(help: "Print the listing as JSON.")
     var json = false
 
     func run() throws {
         let support = ImageCommandSupport.self
-        let repo = try support.openRepository(repository)
+        let repo = try support.openRepository(repository, ssh: remote.ssh)
+        defer { repo.store.close() }
         let lock = try support.lock(repo, for: .read)
         defer { lock.release() }
         var manifests = try support.manifests(of: repo)

@@ -2,6 +2,7 @@ import ArgumentParser
 import SwddBackup
 import SwddDisks
 import SwddImage
+import SwddRemote
 import SwddSystem
 
 /// What the repository commands (backup, restore and verify of a repository, repo, prune)
@@ -10,16 +11,48 @@ extension ImageCommandSupport {
     /// Another process holds the repository (DESIGN's exit status 5).
     static let locked: Int32 = 5
 
-    /// Opens (or with `creating`, creates) the repository at `path`, or says why not and exits 1.
-    static func openRepository(_ path: String, creating: Bool = false) throws -> BackupRepository {
+    /// Opens (or with `creating`, creates) the repository at `location` — a directory, or
+    /// `ssh://…` through the system ssh (`ssh` is the user's `--ssh` command) — or says why not
+    /// and exits 1.
+    static func openRepository(_ location: String, creating: Bool = false, ssh: String? = nil) throws -> BackupRepository {
+        let store = try store(for: location, ssh: ssh)
         do {
-            return creating ? try BackupRepository.openOrCreate(path) : try BackupRepository.open(path)
+            return creating ? try BackupRepository.openOrCreate(store) : try BackupRepository.open(store)
         } catch let problem as BackupRepository.Problem {
             complain(problem.message)
         } catch {
-            complain("cannot use repository '\(path)': \(reason(error))")
+            complain("cannot use repository '\(location)': \(reason(error))")
         }
+        store.close()
         throw ExitCode(failed)
+    }
+
+    /// The store a location names, connected; one line and exit 1 (2 for a malformed one) if not.
+    static func store(for location: String, ssh: String?) throws -> any RepositoryStore {
+        guard RemoteLocation.isRemote(location) else { return LocalDirectoryStore(location) }
+        let files = try remoteFiles(location, ssh: ssh)
+        return SshStore(files.files, root: files.path)
+    }
+
+    /// A connection to the machine an `ssh://` location names, and the path there.
+    static func remoteFiles(_ location: String, ssh: String?) throws -> (files: RemoteFiles, path: RemotePath) {
+        let parsed: RemoteLocation
+        do {
+            parsed = try RemoteLocation.parse(location)
+        } catch {
+            complain(error.reason)
+            throw ExitCode(2)
+        }
+        guard let command = ShellQuoting.split(ssh ?? "ssh"), !command.isEmpty else {
+            complain("invalid --ssh '\(ssh ?? "")': an unclosed quote")
+            throw ExitCode(2)
+        }
+        do {
+            return (RemoteFiles(try SshSession(parsed, sshCommand: command)), parsed.path)
+        } catch {
+            complain("cannot reach '\(location)': \(reason(error))")
+            throw ExitCode(failed)
+        }
     }
 
     /// Takes a lease on `repository` for `use`, or names the holder and exits 5.
@@ -92,4 +125,10 @@ extension ImageCommandSupport {
         }
         return SourceIdentity(path: path, type: facts.type, uuid: facts.uuid ?? "", label: facts.label ?? "")
     }
+}
+
+/// `--ssh`: the ssh command for `ssh://` locations, as rsync's `-e` takes it.
+struct RemoteOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The command that reaches ssh:// locations (default: ssh), e.g. 'ssh -i key.pem -o Port=2222'.", valueName: "command"))
+    var ssh: String?
 }

@@ -10,6 +10,7 @@ import SwddSystem
 /// Exit 0 when all is intact, 4 when anything is damaged or missing.
 struct RepositoryVerification {
     var path: String
+    var ssh: String?
     var name: String?
     var threads: Int
     var quiet: Bool
@@ -26,7 +27,8 @@ struct RepositoryVerification {
     func run() throws {
         let support = ImageCommandSupport.self
         let start = MonotonicClock.now()
-        let repository = try support.openRepository(path)
+        let repository = try support.openRepository(path, ssh: ssh)
+        defer { repository.store.close() }
         let lock = try support.lock(repository, for: .read)
         defer { lock.release() }
         let all = try support.manifests(of: repository)
@@ -44,13 +46,9 @@ struct RepositoryVerification {
         for manifest in all {
             var damage: String?
             do {
-                let member = try ImageChainFiles.member(opening: repository.imagePath(manifest), name: manifest.shortName)
+                let member = try repository.member(manifest)
                 defer { member.bytes.release() }
-                if member.layout.metadata.imageID != manifest.id {
-                    damage = "the image file is not the image its manifest names"
-                } else {
-                    try ImageRestorer.verify(member, threads: threads, counters: counters)
-                }
+                try ImageRestorer.verify(member, threads: threads, counters: counters)
             } catch {
                 damage = support.reason(error)
             }
@@ -112,7 +110,7 @@ struct RepositoryVerification {
             support.complain("restore point \(m.shortName) (\(LocalTime(secondsSinceEpoch: m.created).text)) cannot be restored: \(finding.pointProblem!)")
         }
         for orphan in orphans {
-            support.complain("note: '\(orphan)' is left over from an interrupted backup (the next backup or prune removes it)")
+            support.complain("note: '\(path)/\(orphan)' is left over from an interrupted backup (the next backup or prune removes it)")
         }
         guard !quiet else { return }
         let bytes = findings.reduce(Int64(0)) { $0 + $1.manifest.imageBytes }

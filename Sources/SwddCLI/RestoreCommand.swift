@@ -2,6 +2,7 @@ import ArgumentParser
 import SwddBackup
 import SwddEngine
 import SwddImage
+import SwddRemote
 import SwddSystem
 
 /// `swdd restore IMAGE TARGET`: an image back onto a new file, an existing file, a block device
@@ -34,6 +35,8 @@ struct RestoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With a repository: the chain (needed when it holds several).", valueName: "name"))
     var name: String?
 
+    @OptionGroup var remote: RemoteOptions
+
     @Option(help: ArgumentHelp("A bmaptool bmap for IMAGE (a raw or .zst image bmaptool made); found beside IMAGE as bmaptool finds it when IMAGE is not a swdd image.", valueName: "file"))
     var bmap: String?
 
@@ -62,7 +65,10 @@ struct RestoreCommand: ParsableCommand {
         let support = ImageCommandSupport.self
         let workers = max(1, threads ?? ProcessorCount.online)
         if image == "-" { return try restoreFromStream(workers: workers) }
-        if BackupRepository.isRepository(image) { return try restoreFromRepository(workers: workers) }
+        if RemoteLocation.isRemote(image) { return try restoreFromRemote(workers: workers) }
+        if BackupRepository.isRepository(image) {
+            return try restoreFromRepository(try support.openRepository(image), workers: workers)
+        }
         if at != nil || name != nil {
             support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
             throw ExitCode(2)
@@ -85,9 +91,9 @@ struct RestoreCommand: ParsableCommand {
     /// `restore REPO TARGET [--at TIME|ID] [--name NAME]`: the point chosen from the manifests,
     /// each block read from the newest image of its chain that holds it, under a read lease so
     /// that no prune removes an image being read.
-    private func restoreFromRepository(workers: Int) throws {
+    private func restoreFromRepository(_ repository: BackupRepository, workers: Int) throws {
         let support = ImageCommandSupport.self
-        let repository = try support.openRepository(image)
+        defer { repository.store.close() }
         let lock = try support.lock(repository, for: .read)
         defer { lock.release() }
         let manifests = try support.manifests(of: repository)
@@ -101,6 +107,35 @@ struct RestoreCommand: ParsableCommand {
         }
         let when = LocalTime(secondsSinceEpoch: chosen.created).text
         try restore(point, named: "'\(image)' as of \(when) (\(chosen.kind.name) image \(chosen.shortName) of chain '\(chosen.chain)')", workers: workers)
+    }
+
+    /// `restore ssh://host/path TARGET`: a repository there, or an image (with its parents beside
+    /// it), read over ssh; frames stream in order and decompress in parallel as they arrive.
+    private func restoreFromRemote(workers: Int) throws {
+        let support = ImageCommandSupport.self
+        let (files, path) = try support.remoteFiles(image, ssh: remote.ssh)
+        let store = SshStore(files, root: path)
+        if BackupRepository.isRepository(store) {
+            return try restoreFromRepository(try BackupRepository.open(store), workers: workers)
+        }
+        defer { files.session.close() }
+        if at != nil || name != nil {
+            support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
+            throw ExitCode(2)
+        }
+        let point: RestorePoint
+        do {
+            point = try ImageChainFiles.point(remote: files, path: path)
+            try point.checkComplete()
+        } catch let error as ImageFormatError {
+            support.complain("cannot restore '\(image)': \(error.reason)")
+            throw ExitCode(support.status(for: error))
+        } catch {
+            support.complain("cannot restore '\(image)': \(support.reason(error))")
+            throw ExitCode(1)
+        }
+        defer { point.release() }
+        try restore(point, named: "'\(image)'", workers: workers)
     }
 
     /// Restores `point` (an image, or a restore point of a chain) onto the target: the target

@@ -2,6 +2,7 @@ import ArgumentParser
 import SwddBackup
 import SwddEngine
 import SwddImage
+import SwddRemote
 import SwddSystem
 
 /// `swdd verify IMAGE [TARGET]`: the image's structure, then every frame decoded and every block
@@ -22,6 +23,8 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With a repository: only this chain.", valueName: "name"))
     var name: String?
 
+    @OptionGroup var remote: RemoteOptions
+
     @Option(help: ArgumentHelp("Decompression threads (default: the cores).", valueName: "N"))
     var threads: Int?
 
@@ -33,12 +36,12 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
-        if BackupRepository.isRepository(image) {
+        if BackupRepository.isRepository(image) || RemoteLocation.isRemote(image) {
             if target != nil {
                 support.complain("verify of a repository checks its images; to compare a target, restore --verify or verify one image")
                 throw ExitCode(2)
             }
-            return try RepositoryVerification(path: image, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json).run()
+            return try RepositoryVerification(path: image, ssh: remote.ssh, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json).run()
         }
         let start = MonotonicClock.now()
         let line = StatusLine(enabled: !quiet && !json && FileDescriptor.standardError.isTerminal)

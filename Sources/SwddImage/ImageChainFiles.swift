@@ -22,13 +22,25 @@ public enum ImageChainFiles {
     /// point; the point is incomplete (`RestorePoint.isComplete`) when a parent is missing, and
     /// any image found that does not fit the chain is refused.
     public static func point(opening path: String) throws -> RestorePoint {
-        var members = [try member(opening: path)]
         let directory = FileSystemPath.directory(of: path)
-        while let last = members.last, last.layout.metadata.hasParent, members.count <= 10_000 {
-            let parent = directory + "/" + fileName(id: last.layout.metadata.parentID)
-            guard FileSystemPath.exists(parent) else { return try RestorePoint(partialChain: members) }
-            members.append(try member(opening: parent))
+        return try point(top: try member(opening: path)) { name in
+            let parent = directory + "/" + name
+            return FileSystemPath.exists(parent) ? try member(opening: parent) : nil
         }
-        return try RestorePoint(chain: members)
+    }
+
+    /// `top` and its parents, each found by `parent(fileName)` (nil: not there).
+    public static func point(top: RestorePoint.Member, parent: (String) throws -> RestorePoint.Member?) throws -> RestorePoint {
+        var members = [top]
+        do {
+            while let last = members.last, last.layout.metadata.hasParent, members.count <= 10_000 {
+                guard let found = try parent(fileName(id: last.layout.metadata.parentID)) else { return try RestorePoint(partialChain: members) }
+                members.append(found)
+            }
+            return try RestorePoint(chain: members)
+        } catch {
+            for member in members { member.bytes.release() }
+            throw error
+        }
     }
 }

@@ -20,9 +20,10 @@ public final class ChildProcess: @unchecked Sendable {
         self.output = output
     }
 
-    /// The C function is `posix_spawn`, with the environment of this process. `arguments`
-    /// include the program's name (argv[0]).
-    public static func spawn(_ executable: String, arguments: [String]) throws(SystemError) -> ChildProcess {
+    /// The C function is `posix_spawn` (`posix_spawnp` for a name without a slash), with the
+    /// environment of this process. `arguments` include the program's name (argv[0]).
+    /// With `silencingErrors`, the child's standard error is /dev/null (chatter a caller words itself).
+    public static func spawn(_ executable: String, arguments: [String], silencingErrors: Bool = false) throws(SystemError) -> ChildProcess {
         let toChild = try pipe()
         let fromChild: (read: FileDescriptor, write: FileDescriptor)
         do {
@@ -38,10 +39,13 @@ public final class ChildProcess: @unchecked Sendable {
         // ends are all above 2 (`pipe` moves them), so dup2 never copies a descriptor onto itself.
         posix_spawn_file_actions_adddup2(&actions, toChild.read.rawValue, 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild.write.rawValue, 1)
+        if silencingErrors { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        // A bare name (`ssh`) is looked up in PATH, as a shell would.
+        let rc = executable.contains("/") ? posix_spawn(&pid, executable, &actions, nil, argv, environ)
+                                          : posix_spawnp(&pid, executable, &actions, nil, argv, environ)
         // The child's ends are the child's now (or nobody's, if it did not start).
         try? toChild.read.close()
         try? fromChild.write.close()
@@ -106,5 +110,24 @@ public final class ChildProcess: @unchecked Sendable {
             if errno != EINTR { return -1 }
         }
         return status
+    }
+
+    /// Waits for the child and returns its exit status, or 128 + the signal that ended it (as a
+    /// shell reports it).
+    public func exitStatus() -> Int32 {
+        let status = waitForExit()
+        if status < 0 { return 127 }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// The exit status if the child has already exited (reaping it), nil while it runs; the C
+    /// function is `waitpid(WNOHANG)`. After it returned a status, do not wait again.
+    public func exitStatusIfExited() -> Int32? {
+        var status: Int32 = 0
+        let rc = waitpid(pid, &status, WNOHANG)
+        guard rc == pid else { return rc < 0 && errno != EINTR ? 127 : nil }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 }

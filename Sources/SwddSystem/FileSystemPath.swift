@@ -81,3 +81,19 @@ extension FileSystemPath {
         }
     }
 }
+
+extension FileSystemPath {
+    /// The C function is `mkdtemp`: a new private directory `prefix` + six random characters.
+    public static func makeTemporaryDirectory(prefix: String) throws(SystemError) -> String {
+        var template = Array((prefix + "XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw SystemError.current("mkdtemp", path: prefix)
+        }
+        return String(cString: template.map { UInt8(bitPattern: $0) })
+    }
+
+    /// The C function is `rmdir`.
+    public static func removeDirectory(_ path: String) throws(SystemError) {
+        if rmdir(path) != 0 { throw SystemError.current("rmdir", path: path) }
+    }
+}

@@ -1,0 +1,156 @@
+import SwddSystem
+
+/// Files on the remote machine, through an `SshSession`, with nothing but a POSIX shell and
+/// coreutils there: every path is one quoted shell word (`RemotePath.shellWord`), so spaces,
+/// quotes, `$` or `;` in it are data. Objects written once are written under a temporary name,
+/// synced and linked into place (`ln` fails where the name exists: never two writers' halves).
+public struct RemoteFiles: Sendable {
+    public let session: SshSession
+
+    public init(_ session: SshSession) { self.session = session }
+
+    private func failure(_ what: String, _ path: RemotePath, status: Int32) -> SshSession.Failure {
+        let reason = switch status {
+        case 3: "no such file or directory"
+        case 4: "it exists"
+        case 255: "the ssh connection failed"
+        default: "exit status \(status)"
+        }
+        return SshSession.Failure(message: "\(what) '\(session.location.with(path: path).description)': \(reason)")
+    }
+
+    /// The names in a directory; nil when it does not exist.
+    public func list(_ directory: RemotePath) throws -> [String]? {
+        let d = directory.shellWord
+        let (status, output) = try session.run("[ -d \(d) ] || exit 3; cd \(d) && for f in * .[!.]* ..?*; do [ -e \"$f\" ] && printf '%s\\0' \"$f\"; done; exit 0")
+        if status == 3 { return nil }
+        guard status == 0 else { throw failure("cannot list", directory, status: status) }
+        return output.split(separator: 0, omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A whole (small) file; nil when it does not exist.
+    public func read(_ path: RemotePath, limit: Int = 16 << 20) throws -> [UInt8]? {
+        let p = path.shellWord
+        let (status, output) = try session.run("[ -f \(p) ] || exit 3; exec cat -- \(p)", limit: limit)
+        if status == 3 { return nil }
+        guard status == 0 else { throw failure("cannot read", path, status: status) }
+        return output
+    }
+
+    /// `count` bytes at `offset` (fewer at the end of the file).
+    public func read(_ path: RemotePath, at offset: Int64, count: Int) throws -> [UInt8] {
+        let p = path.shellWord
+        let (status, output) = try session.run(
+            "[ -f \(p) ] || exit 3; exec dd if=\(p) bs=65536 iflag=skip_bytes,count_bytes skip=\(offset) count=\(count) status=none", limit: count)
+        guard status == 0 else { throw failure("cannot read", path, status: status) }
+        return output
+    }
+
+    /// The file's size in bytes.
+    public func size(_ path: RemotePath) throws -> Int64 {
+        let p = path.shellWord
+        let (status, output) = try session.run("[ -f \(p) ] || exit 3; exec stat -L -c %s -- \(p)")
+        guard status == 0, let size = Int64(String(decoding: output, as: UTF8.self).trimmingSpaces) else {
+            throw failure("cannot stat", path, status: status == 0 ? 1 : status)
+        }
+        return size
+    }
+
+    /// The file's size and its last `count` bytes (all of it when shorter), in one round trip.
+    public func sizeAndTail(_ path: RemotePath, count: Int) throws -> (size: Int64, tail: [UInt8]) {
+        let p = path.shellWord
+        let (status, output) = try session.run("[ -f \(p) ] || exit 3; stat -L -c %s -- \(p) && exec tail -c \(count) -- \(p)", limit: count + 64)
+        guard status == 0, let newline = output.firstIndex(of: UInt8(ascii: "\n")),
+              let size = Int64(String(decoding: output[..<newline], as: UTF8.self)) else {
+            throw failure("cannot read", path, status: status == 0 ? 1 : status)
+        }
+        return (size, Array(output[(newline + 1)...]))
+    }
+
+    public func exists(_ path: RemotePath) throws -> Bool {
+        let (status, _) = try session.run("[ -e \(path.shellWord) ]")
+        if status == 255 { throw failure("cannot reach", path, status: status) }
+        return status == 0
+    }
+
+    /// Writes `bytes` as `path`, complete or not at all; with `replacing` false an existing
+    /// `path` is an error and stays as it was.
+    public func write(_ bytes: [UInt8], to path: RemotePath, replacing: Bool) throws {
+        let p = path.shellWord
+        let place = replacing ? "mv -f -- \"$t\" \(p) || exit 1"
+            : "ln -- \"$t\" \(p) 2>/dev/null || { rm -f -- \"$t\"; [ -e \(p) ] && exit 4; exit 1; }; rm -f -- \"$t\""
+        let script = """
+            t=\(p).tmp.$$
+            cat > "$t" && sync -- "$t" || { rm -f -- "$t"; exit 1; }
+            \(place)
+            sync -- "$(dirname -- \(p))" 2>/dev/null
+            exit 0
+            """
+        let (status, _) = try session.run(script, input: bytes)
+        guard status == 0 else { throw failure("cannot write", path, status: status) }
+    }
+
+    public func remove(_ path: RemotePath) throws {
+        let (status, _) = try session.run("rm -f -- \(path.shellWord)")
+        guard status == 0 else { throw failure("cannot remove", path, status: status) }
+    }
+
+    public func makeDirectories(_ path: RemotePath) throws {
+        let (status, _) = try session.run("mkdir -p -- \(path.shellWord)")
+        guard status == 0 else { throw failure("cannot create", path, status: status) }
+    }
+
+    /// A stream into `path` (created or emptied): write to the child's input, then `finish`.
+    public func upload(_ path: RemotePath) throws -> RemoteUpload {
+        RemoteUpload(files: self, path: path, child: try session.start("exec cat > \(path.shellWord)"))
+    }
+
+    /// `path`'s bytes from `offset` to its end, as the child's output.
+    public func download(_ path: RemotePath, from offset: Int64) throws -> ChildProcess {
+        let p = path.shellWord
+        return try session.start("[ -f \(p) ] || exit 3; exec dd if=\(p) bs=1M iflag=skip_bytes skip=\(offset) status=none")
+    }
+
+    /// `sync` then `mv`: a complete upload takes its final name.
+    public func commit(_ partial: RemotePath, as final: RemotePath) throws {
+        let (status, _) = try session.run("sync -- \(partial.shellWord) && mv -f -- \(partial.shellWord) \(final.shellWord) && sync -- \"$(dirname -- \(final.shellWord))\"")
+        guard status == 0 else { throw failure("cannot rename into", final, status: status) }
+    }
+}
+
+/// An upload in progress: bytes go to `input`; `finish` closes it and waits for the remote `cat`.
+public final class RemoteUpload: @unchecked Sendable {
+    public let files: RemoteFiles
+    public let path: RemotePath
+    public let child: ChildProcess
+
+    init(files: RemoteFiles, path: RemotePath, child: ChildProcess) {
+        self.files = files
+        self.path = path
+        self.child = child
+        child.closeOutput()
+    }
+
+    public var input: FileDescriptor { child.input }
+
+    /// Closes the stream and checks that the remote wrote all of it.
+    public func finish() throws {
+        child.closeInput()
+        let status = child.exitStatus()
+        guard status == 0 else {
+            throw SshSession.Failure(message: "uploading '\(files.session.location.with(path: path).description)' failed (exit \(status))")
+        }
+    }
+
+    /// Ends the stream without finishing it (the remote keeps what arrived).
+    public func cancel() {
+        child.closeInput()
+        _ = child.exitStatus()
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
+    }
+}
