@@ -1,4 +1,6 @@
 import SwddImage
+import SwddRemote
+import Synchronization
 import SwddSystem
 
 /// A backup repository, in a directory here or on another machine (`RepositoryStore`):
@@ -13,6 +15,9 @@ import SwddSystem
 /// backup or prune (both hold locks that no other writer can hold at the same time).
 public struct BackupRepository: Sendable {
     public let store: any RepositoryStore
+    private let layouts = LayoutCache()
+
+    init(store: any RepositoryStore) { self.store = store }
 
     static let markerName = "swdd-repository"
     static let markerText = "swdd repository 1\n"
@@ -74,8 +79,7 @@ public struct BackupRepository: Sendable {
     /// problem reported with its name, never skipped silently.
     public func manifests() throws -> [BackupManifest] {
         var found: [BackupManifest] = []
-        for name in try store.list("manifests") ?? [] where name.hasSuffix(".manifest") {
-            guard let bytes = try store.read("manifests/" + name) else { continue }  // removed meanwhile (a prune)
+        for (name, bytes) in try store.readAll(in: "manifests", suffix: ".manifest") ?? [] {
             do {
                 let manifest = try BackupManifest.decode(bytes)
                 guard name == manifest.idText + ".manifest" else { throw BackupManifest.Invalid(reason: "it names image \(manifest.idText)") }
@@ -106,22 +110,39 @@ public struct BackupRepository: Sendable {
         return (try store.list("images") ?? []).filter { !named.contains($0) }.sorted().map { "images/" + $0 }
     }
 
-    /// Opens an image of the repository and checks its structure.
+    /// Opens an image of the repository and checks its structure. A layout read once is kept
+    /// (images are write-once), so a listing or a verify that meets an image in several chains
+    /// reads its metadata once — on a remote, a round trip saved each time.
     public func member(_ manifest: BackupManifest) throws -> RestorePoint.Member {
-        guard try store.exists(imageName(manifest)) else {
-            throw ImageFormatError.brokenChain("image \(manifest.shortName) has a manifest but its file '\(imagePath(manifest))' is missing")
+        if let layout = layouts.layout(manifest.idText) {
+            let bytes = try store.openImage(imageName(manifest), knownSize: layout.fileSize)
+            return RestorePoint.Member(name: manifest.shortName, layout: layout, bytes: bytes)
         }
-        let bytes = try store.openImage(imageName(manifest))
+        guard let local = store.localPath.map({ $0 + "/" + imageName(manifest) }) else { return try openMember(manifest) }
+        guard FileSystemPath.exists(local) else { throw missing(manifest) }
+        return try openMember(manifest)
+    }
+
+    private func openMember(_ manifest: BackupManifest) throws -> RestorePoint.Member {
+        let bytes = try store.openImage(imageName(manifest), knownSize: nil)
         do {
             let member = RestorePoint.Member(name: manifest.shortName, layout: try ImageLayout.read(bytes), bytes: bytes)
             guard member.layout.metadata.imageID == manifest.id else {
                 throw ImageFormatError.brokenChain("'\(imagePath(manifest))' is not the image its manifest names")
             }
+            layouts.keep(member.layout, for: manifest.idText)
             return member
+        } catch let failure as SshSession.Failure where failure.message.hasSuffix("no such file or directory") {
+            bytes.release()
+            throw missing(manifest)
         } catch {
             bytes.release()
             throw error
         }
+    }
+
+    private func missing(_ manifest: BackupManifest) -> ImageFormatError {
+        .brokenChain("image \(manifest.shortName) has a manifest but its file '\(imagePath(manifest))' is missing")
     }
 
     /// The restore point `manifest` names: its image and its parents, newest first, each found
@@ -158,4 +179,12 @@ extension BackupRepository {
 extension BackupManifest {
     /// The first 12 hex digits of the id: how listings and messages name an image.
     public var shortName: String { String(idText.prefix(12)) }
+}
+
+/// Image layouts already read, by image id.
+final class LayoutCache: Sendable {
+    private let layouts = Mutex<[String: ImageLayout]>([:])
+
+    func layout(_ id: String) -> ImageLayout? { layouts.withLock { $0[id] } }
+    func keep(_ layout: ImageLayout, for id: String) { layouts.withLock { $0[id] = layout } }
 }

@@ -108,9 +108,8 @@ public final class RepositoryLock: Sendable {
         let lock = RepositoryLock(store: store, lease: lease)
         try store.write(lease.encoded(), to: lock.name, replacing: false)
         do {
-            for name in try store.list("locks") ?? [] where name.hasSuffix(".lock") && name != id + ".lock" {
-                // Gone meanwhile (released, or removed as stale by another): no conflict.
-                guard let bytes = try? store.read("locks/" + name), let held = Lease.decode(bytes) else { continue }
+            for (name, bytes) in try store.readAll(in: "locks", suffix: ".lock") ?? [] where name != id + ".lock" {
+                guard let held = Lease.decode(bytes) else { continue }
                 if held.isStale(now: now, host: host) {
                     try? store.remove("locks/" + name)
                 } else if use.conflicts(with: held.use) {

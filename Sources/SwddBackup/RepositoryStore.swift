@@ -15,14 +15,17 @@ public protocol RepositoryStore: Sendable {
     func list(_ directory: String) throws -> [String]?
     /// A whole small object; nil when it does not exist.
     func read(_ name: String) throws -> [UInt8]?
+    /// Every object of `directory` whose name ends in `suffix`, with its bytes (manifests,
+    /// leases); nil when the directory does not exist. One round trip on a remote.
+    func readAll(in directory: String, suffix: String) throws -> [(name: String, bytes: [UInt8])]?
     /// Writes `bytes` as `name`, complete or not at all; with `replacing` false an existing
     /// object is an error (`ObjectExists`) and stays as it was.
     func write(_ bytes: [UInt8], to name: String, replacing: Bool) throws
     func remove(_ name: String) throws
     func exists(_ name: String) throws -> Bool
     func makeDirectory(_ name: String) throws
-    /// An image, for its layout and frames.
-    func openImage(_ name: String) throws -> any ImageBytes
+    /// An image, for its layout and frames (`knownSize`: its size, when a layout gave it).
+    func openImage(_ name: String, knownSize: Int64?) throws -> any ImageBytes
     /// A new image, written as `name.partial` and renamed at `commit`.
     func createImage(_ name: String) throws -> ImageOutput
     /// Releases connections.
@@ -57,6 +60,14 @@ public struct LocalDirectoryStore: RepositoryStore {
         return try ImageLayout.readAll(file, count: Int(min(try file.status().size, 16 << 20)))
     }
 
+    public func readAll(in directory: String, suffix: String) throws -> [(name: String, bytes: [UInt8])]? {
+        guard let names = try list(directory) else { return nil }
+        // An object removed between the listing and the read (a lease released) is left out.
+        return try names.filter { $0.hasSuffix(suffix) }.sorted().compactMap { name in
+            try read(directory + "/" + name).map { (name, $0) }
+        }
+    }
+
     public func write(_ bytes: [UInt8], to name: String, replacing: Bool) throws {
         do {
             try FileSystemPath.writeAtomically(bytes, to: path(name), replacing: replacing)
@@ -74,7 +85,7 @@ public struct LocalDirectoryStore: RepositoryStore {
 
     public func makeDirectory(_ name: String) throws { try FileSystemPath.makeDirectory(path(name)) }
 
-    public func openImage(_ name: String) throws -> any ImageBytes {
+    public func openImage(_ name: String, knownSize: Int64?) throws -> any ImageBytes {
         try FileDescriptor.open(path(name), flags: [.readOnly, .closeOnExec])
     }
 
@@ -102,6 +113,10 @@ public struct SshStore: RepositoryStore {
     public func list(_ directory: String) throws -> [String]? { try files.list(path(directory)) }
     public func read(_ name: String) throws -> [UInt8]? { try files.read(path(name)) }
 
+    public func readAll(in directory: String, suffix: String) throws -> [(name: String, bytes: [UInt8])]? {
+        try files.readAll(in: path(directory), suffix: suffix)
+    }
+
     public func write(_ bytes: [UInt8], to name: String, replacing: Bool) throws {
         do {
             try files.write(bytes, to: path(name), replacing: replacing)
@@ -113,7 +128,9 @@ public struct SshStore: RepositoryStore {
     public func remove(_ name: String) throws { try files.remove(path(name)) }
     public func exists(_ name: String) throws -> Bool { try files.exists(path(name)) }
     public func makeDirectory(_ name: String) throws { try files.makeDirectories(path(name)) }
-    public func openImage(_ name: String) throws -> any ImageBytes { RemoteImageBytes(files, path: path(name)) }
+    public func openImage(_ name: String, knownSize: Int64?) throws -> any ImageBytes {
+        RemoteImageBytes(files, path: path(name), knownSize: knownSize)
+    }
     public func createImage(_ name: String) throws -> ImageOutput { try ImageOutput.remote(files, path: path(name)) }
     public func close() { files.session.close() }
 }

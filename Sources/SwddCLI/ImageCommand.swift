@@ -111,6 +111,8 @@ struct ImageCommand: ParsableCommand {
         let output: ImageOutput
         do {
             output = try openDestination()
+        } catch let exit as ExitCode {
+            throw exit  // said already
         } catch let refusal as Refusal {
             support.complain(refusal.message)
             throw ExitCode(1)

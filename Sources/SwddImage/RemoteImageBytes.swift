@@ -17,23 +17,27 @@ public final class RemoteImageBytes: ImageBytes, @unchecked Sendable {
     static let longestSkip: Int64 = 8 << 20
     static let largestRangedRead = 64 << 10
 
-    public init(_ files: RemoteFiles, path: RemotePath) {
+    /// `knownSize`: the size when a layout read earlier already learnt it (frames are then read
+    /// without asking for the size again).
+    public init(_ files: RemoteFiles, path: RemotePath, knownSize: Int64? = nil) {
         self.files = files
         self.path = path
+        size = knownSize
     }
 
     public func byteCount() throws -> Int64 {
         try lock.withLock { try fetchTail().size }
     }
 
-    /// The size and the last `tailWindow` bytes, in one round trip: what a layout reads first
-    /// (footer, seek table, metadata) is almost always in there.
+    /// The size, the first `headWindow` and the last `tailWindow` bytes, in one round trip:
+    /// what a layout reads (header; footer, seek table, metadata) is almost always in there.
     private func fetchTail() throws -> (size: Int64, bytes: [UInt8]) {
         if let size, let tail { return (size, tail) }
-        let (found, bytes) = try files.sizeAndTail(path, count: Self.tailWindow)
+        let (found, first, last) = try files.sizeHeadAndTail(path, headCount: Self.headWindow, tailCount: Self.tailWindow)
         size = found
-        tail = bytes
-        return (found, bytes)
+        head = first
+        tail = last
+        return (found, last)
     }
 
     private var tail: [UInt8]?
@@ -43,16 +47,16 @@ public final class RemoteImageBytes: ImageBytes, @unchecked Sendable {
 
     public func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         try lock.withLock {
-            let (total, tailBytes) = try fetchTail()
+            let streamingRead = buffer.count > Self.largestRangedRead
+            if size == nil || (!streamingRead && tail == nil) { _ = try fetchTail() }
+            let total = size ?? 0
             let end = min(total, offset + Int64(buffer.count))
             guard offset < end else { return 0 }
-            let tailStart = total - Int64(tailBytes.count)
-            if offset >= tailStart {
-                return copy(tailBytes, from: Int(offset - tailStart), count: Int(end - offset), into: buffer)
+            if let tailBytes = tail, offset >= total - Int64(tailBytes.count) {
+                return copy(tailBytes, from: Int(offset - (total - Int64(tailBytes.count))), count: Int(end - offset), into: buffer)
             }
-            if end <= Int64(Self.headWindow) {
-                if head == nil { head = try files.read(path, at: 0, count: Self.headWindow) }
-                return copy(head!, from: Int(offset), count: Int(end - offset), into: buffer)
+            if let head, end <= Int64(head.count) {
+                return copy(head, from: Int(offset), count: Int(end - offset), into: buffer)
             }
             let streaming = stream != nil && offset >= streamOffset && offset - streamOffset <= Self.longestSkip
             if !streaming && buffer.count <= Self.largestRangedRead {

@@ -56,15 +56,45 @@ public struct RemoteFiles: Sendable {
         return size
     }
 
-    /// The file's size and its last `count` bytes (all of it when shorter), in one round trip.
-    public func sizeAndTail(_ path: RemotePath, count: Int) throws -> (size: Int64, tail: [UInt8]) {
+    /// The file's size, its first `headCount` and its last `tailCount` bytes (each all of it
+    /// when shorter), in one round trip: what reading an image's layout needs.
+    public func sizeHeadAndTail(_ path: RemotePath, headCount: Int, tailCount: Int) throws -> (size: Int64, head: [UInt8], tail: [UInt8]) {
         let p = path.shellWord
-        let (status, output) = try session.run("[ -f \(p) ] || exit 3; stat -L -c %s -- \(p) && exec tail -c \(count) -- \(p)", limit: count + 64)
+        let (status, output) = try session.run(
+            "[ -f \(p) ] || exit 3; s=$(stat -L -c %s -- \(p)) && echo \"$s\" && head -c \(headCount) -- \(p) && exec tail -c \(tailCount) -- \(p)",
+            limit: headCount + tailCount + 64)
         guard status == 0, let newline = output.firstIndex(of: UInt8(ascii: "\n")),
               let size = Int64(String(decoding: output[..<newline], as: UTF8.self)) else {
             throw failure("cannot read", path, status: status == 0 ? 1 : status)
         }
-        return (size, Array(output[(newline + 1)...]))
+        let body = output[(newline + 1)...]
+        let head = Int(min(Int64(headCount), size)), tail = Int(min(Int64(tailCount), size))
+        guard body.count == head + tail else { throw failure("cannot read", path, status: 1) }
+        return (size, Array(body.prefix(head)), Array(body.suffix(tail)))
+    }
+
+    /// Every file of `directory` whose name ends in `suffix`, with its bytes, in one round trip;
+    /// nil when the directory does not exist.
+    public func readAll(in directory: RemotePath, suffix: String) throws -> [(name: String, bytes: [UInt8])]? {
+        let d = directory.shellWord
+        // Per file: its name, NUL, its size, NUL, its bytes.
+        let script = "[ -d \(d) ] || exit 3; cd \(d) && for f in *\(ShellQuoting.quote(suffix)); do [ -f \"$f\" ] || continue; "
+            + "printf '%s\\0%s\\0' \"$f\" \"$(wc -c < \"$f\")\"; cat -- \"$f\"; done; exit 0"
+        let (status, output) = try session.run(script)
+        if status == 3 { return nil }
+        guard status == 0 else { throw failure("cannot read", directory, status: status) }
+        var files: [(name: String, bytes: [UInt8])] = []
+        var at = output.startIndex
+        while at < output.endIndex {
+            guard let nameEnd = output[at...].firstIndex(of: 0), let sizeEnd = output[(nameEnd + 1)...].firstIndex(of: 0),
+                  let size = Int(String(decoding: output[(nameEnd + 1)..<sizeEnd], as: UTF8.self).trimmingSpaces),
+                  sizeEnd + 1 + size <= output.endIndex else {
+                throw failure("cannot read", directory, status: 1)
+            }
+            files.append((String(decoding: output[at..<nameEnd], as: UTF8.self), Array(output[(sizeEnd + 1)..<(sizeEnd + 1 + size)])))
+            at = sizeEnd + 1 + size
+        }
+        return files
     }
 
     public func exists(_ path: RemotePath) throws -> Bool {

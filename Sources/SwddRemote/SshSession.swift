@@ -27,6 +27,9 @@ public final class SshSession: @unchecked Sendable {
     public init(_ location: RemoteLocation, sshCommand: [String] = ["ssh"], timeout: Double = 30) throws {
         self.location = location
         command = sshCommand.isEmpty ? ["ssh"] : sshCommand
+        // Uploads and commands write to ssh's pipes: a dead connection must be an error, not a
+        // silent death by SIGPIPE.
+        SignalWatcher.ignoreBrokenPipes()
         socketDirectory = try FileSystemPath.makeTemporaryDirectory(prefix: "/tmp/swdd-ssh-")
         let socket = socketDirectory + "/s"
         var arguments = command + ["-M", "-S", socket, "-o", "ControlPersist=no"]

@@ -60,4 +60,10 @@ public final class SignalWatcher: @unchecked Sendable {
         sigaction(signal, nil, &action)
         return unsafeBitCast(action.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
+
+    /// Ignores SIGPIPE: a write to a pipe whose reader has gone (an ssh client that died) then
+    /// fails with EPIPE, which the writer reports, instead of killing the process silently.
+    public static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
+    }
 }
