@@ -52,6 +52,7 @@ enum ImageCommandSupport {
         case let error as SourceEndedEarly: "it ended at byte \(error.offset), before the image's size"
         case let error as SourceReadError: "read error at byte \(error.offset): \(error.error.reason)"
         case let error as ParsedBmap.Invalid: "its bmap: \(error.reason)"
+        case let error as DecompressorFailed: error.reason
         case let error as BmapRangeMismatch: "bytes \(error.range.lowerBound)..<\(error.range.upperBound) do not match their checksum in the bmap"
         case let error as TargetMismatch: "it differs from the image at block \(error.block) (byte \(error.offset))"
         case let error as ChunkPool.AllocationError:
