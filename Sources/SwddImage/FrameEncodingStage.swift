@@ -42,7 +42,8 @@ final class FrameBuffers: Sendable {
 
 /// The parallel stage of `swdd image`: hashes each block of a chunk and turns the chunk into
 /// one zstd frame — the compressor for data, a prebuilt RLE frame for zeros and holes (never
-/// compressed, never hashed again), raw blocks for `--store` or where compression gains nothing.
+/// compressed, never hashed again), raw blocks for `--store` (libzstd writes raw blocks itself
+/// where compression gains nothing).
 final class FrameEncodingStage: ChunkStage {
     private let codec: ZstdCodec?
     private let hash: BlockHashAlgorithm
@@ -51,10 +52,17 @@ final class FrameEncodingStage: ChunkStage {
     private let zeroDigests: ZeroDigests
     private let frameBuffers: FrameBuffers
     private let mapsForBmap: Bool
+    private let sourceFoundZeroChunks: Bool
 
     /// `codec` nil stores frames uncompressed; `bmap` also computes the bmap's ranges.
-    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false) {
+    /// `sourceFoundZeroChunks`: the source checks every chunk it reads for zeros and marks an
+    /// all-zero one `.zero` (`ExtentSource` and `StreamSource` with `detectsZeros`, as `image`
+    /// builds them), so a block that is the whole of a `.data` chunk is known to hold data and is
+    /// not scanned a second time — a scan that reads the whole chunk when its data starts late.
+    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false,
+         sourceFoundZeroChunks: Bool = true) {
         self.codec = codec
+        self.sourceFoundZeroChunks = sourceFoundZeroChunks
         self.mapsForBmap = bmap
         self.hash = hash
         self.blockSize = blockSize
@@ -76,7 +84,7 @@ final class FrameEncodingStage: ChunkStage {
                 // Zeros stand in for what could not be read; the digest is of the bytes stored.
                 states.append(.unreadable)
                 digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
-            } else if chunk.kind == .data && !isAllZero(chunk.base + start, count: n) {
+            } else if chunk.kind == .data && (n == length && sourceFoundZeroChunks || !isAllZero(chunk.base + start, count: n)) {
                 states.append(.data)
                 digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
             } else {
@@ -93,12 +101,14 @@ final class FrameEncodingStage: ChunkStage {
             return
         }
         let buffer = try frameBuffers.buffer(for: chunk)
-        var count = 0
+        let count: Int
         if let codec {
+            // Incompressible data needs no second pass: libzstd itself falls back to raw blocks
+            // wherever compressing gains nothing, and its frame is then at most a few header
+            // bytes longer than one built by hand — which would copy and checksum the chunk
+            // again (a fifth of `image`'s CPU on random data).
             count = try codec.compress(chunk.bytes, into: buffer.bytes)
-        }
-        // Incompressible data: raw blocks cost less to store and nothing to decompress.
-        if codec == nil || count >= HandBuiltFrame.storedFrameSize(length: chunk.count) {
+        } else {
             count = HandBuiltFrame.writeStoredFrame(chunk.bytes, to: buffer.base)
         }
         let ranges = mapsForBmap ? BmapFile.ranges(of: chunk.bytes, at: chunk.offset) : []
