@@ -58,6 +58,7 @@ enum ImageCommandSupport {
         case let error as SshSession.Failure: error.message
         case let error as ObjectExists: "'\(error.name)' already exists"
         case let error as BackupRepository.Problem: error.message
+        case let error as DecompressorFailed: error.reason
         case let error as BmapRangeMismatch: "bytes \(error.range.lowerBound)..<\(error.range.upperBound) do not match their checksum in the bmap"
         case let error as TargetMismatch: "it differs from the image at block \(error.block) (byte \(error.offset))"
         case let error as ChunkPool.AllocationError:

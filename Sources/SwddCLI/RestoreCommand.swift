@@ -37,7 +37,7 @@ struct RestoreCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
-    @Option(help: ArgumentHelp("A bmaptool bmap for IMAGE (a raw or .zst image bmaptool made); found beside IMAGE as bmaptool finds it when IMAGE is not a swdd image.", valueName: "file"))
+    @Option(help: ArgumentHelp("A bmaptool bmap for IMAGE (a raw, .zst, .gz, .xz or .bz2 image bmaptool made); found beside IMAGE as bmaptool finds it when IMAGE is not a swdd image.", valueName: "file"))
     var bmap: String?
 
     @Flag(help: "Leave zero blocks unwritten: the target device already reads as zeros.")
@@ -297,21 +297,22 @@ struct RestoreCommand: ParsableCommand {
         return ParsedBmap.discover(forImage: image)
     }
 
-    /// bmaptool's image + bmap pair: the image (raw or zstd) restored byte for byte, each bmap
-    /// range checked against its checksum as it passes; an existing target is checked whole first.
+    /// bmaptool's image + bmap pair: the image (raw, zstd, or through gzip, xz or bzip2) restored
+    /// byte for byte, each bmap range checked against its checksum as it passes; an existing
+    /// target is checked whole first.
     private func restoreBmapPair(bmapPath: String) throws {
         let support = ImageCommandSupport.self
         let parsed: ParsedBmap
         let imageFile: FileDescriptor
-        let compressed = image.hasSuffix(".zst")
+        let compression = BmapImageCompression(imagePath: image)
         do {
             let text = try FileDescriptor.open(bmapPath, flags: [.readOnly, .closeOnExec])
             let size = Int(try text.status().size)
             let bytes = try ImageLayout.readAll(text, count: min(size, 64 << 20))
             try? text.close()
             parsed = try ParsedBmap.parse(String(decoding: bytes, as: UTF8.self))
-            if let ext = [".gz", ".xz", ".bz2", ".lz4", ".lzo", ".zip", ".tgz"].first(where: { image.hasSuffix($0) }) {
-                throw ImageCommand.Refusal(message: "'\(image)' is compressed with \(ext): swdd restores raw and .zst bmaptool images; decompress it first")
+            if let ext = BmapImageCompression.unsupportedSuffixes.first(where: { image.hasSuffix($0) }) {
+                throw ImageCommand.Refusal(message: "'\(image)' is compressed with \(ext): swdd restores raw, .zst, .gz, .xz and .bz2 bmaptool images; decompress it first")
             }
             imageFile = try FileDescriptor.open(image, flags: [.readOnly, .closeOnExec])
         } catch let refusal as ImageCommand.Refusal {
@@ -327,9 +328,9 @@ struct RestoreCommand: ParsableCommand {
         let plan = try preparedTarget(size: parsed.imageSize, sectorSize: 0, streamed: false)
         defer { plan.claim?.release() }
         let precheck: ((TransferCounters) throws -> Void)? = plan.precheck && !noPrecheck
-            ? { try BmapPairRestore.check(image: imageFile, compressed: compressed, bmap: parsed, counters: $0) } : nil
+            ? { try BmapPairRestore.check(image: imageFile, compression: compression, bmap: parsed, counters: $0) } : nil
         let elapsed = try writing(plan, from: "'\(image)'", total: parsed.imageSize, precheck: precheck) { counters in
-            try BmapPairRestore.run(image: imageFile, compressed: compressed, bmap: parsed, to: plan.destination, counters: counters)
+            try BmapPairRestore.run(image: imageFile, compression: compression, bmap: parsed, to: plan.destination, counters: counters)
             return parsed.imageSize
         }
         if !quiet {

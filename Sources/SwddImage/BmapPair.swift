@@ -176,16 +176,18 @@ final class ZstdStreamSource: ChunkSource {
     }
 }
 
-/// `swdd restore IMAGE TARGET --bmap F` for bmaptool's pairs: the image (raw, or `.zst`) is
-/// restored byte for byte — holes and zero chunks by the target's zero policy — while every
-/// range the bmap lists is checked against its checksum as it passes.
+/// `swdd restore IMAGE TARGET --bmap F` for bmaptool's pairs: the image (raw, `.zst`, or `.gz`,
+/// `.xz`, `.bz2` through the system's decompressor) is restored byte for byte — holes and zero
+/// chunks by the target's zero policy — while every range the bmap lists is checked against its
+/// checksum as it passes.
 public enum BmapPairRestore {
-    /// Reads and checks the whole pair, writing nothing (the check before writing an existing target).
-    public static func check(image: FileDescriptor, compressed: Bool, bmap: ParsedBmap, counters: TransferCounters) throws {
-        try run(image: image, compressed: compressed, bmap: bmap, sink: NullSink(counters: counters), counters: counters)
+    /// Reads and checks the whole pair, writing nothing (the check before writing an existing
+    /// target; a decompressor runs once for it and once more for the restore).
+    public static func check(image: FileDescriptor, compression: BmapImageCompression, bmap: ParsedBmap, counters: TransferCounters) throws {
+        try run(image: image, compression: compression, bmap: bmap, sink: NullSink(counters: counters), counters: counters)
     }
 
-    public static func run(image: FileDescriptor, compressed: Bool, bmap: ParsedBmap, to destination: RestoreDestination,
+    public static func run(image: FileDescriptor, compression: BmapImageCompression, bmap: ParsedBmap, to destination: RestoreDestination,
                            counters: TransferCounters) throws {
         let sink: ChunkSink
         switch destination {
@@ -195,18 +197,38 @@ public enum BmapPairRestore {
         case .stream(let descriptor):
             sink = StreamSink(descriptor: descriptor, counters: counters)
         }
-        try run(image: image, compressed: compressed, bmap: bmap, sink: sink, counters: counters)
+        try run(image: image, compression: compression, bmap: bmap, sink: sink, counters: counters)
     }
 
-    private static func run(image: FileDescriptor, compressed: Bool, bmap: ParsedBmap, sink: ChunkSink, counters: TransferCounters) throws {
+    private static func run(image: FileDescriptor, compression: BmapImageCompression, bmap: ParsedBmap, sink: ChunkSink,
+                            counters: TransferCounters) throws {
         try image.seek(offset: 0, from: .start)
-        let stream = compressed ? try ZstdStreamSource(input: image) : nil
-        let source: ChunkSource = stream
-            ?? ExtentSource(descriptor: image, range: 0..<bmap.imageSize, seeksHoles: true, detectsZeros: true, counters: counters)
+        let source: ChunkSource
+        let delivered: () -> Int64?
+        var decompressor: DecompressorSource?
+        switch compression {
+        case .none:
+            source = ExtentSource(descriptor: image, range: 0..<bmap.imageSize, seeksHoles: true, detectsZeros: true, counters: counters)
+            delivered = { nil }
+        case .zstd:
+            let stream = try ZstdStreamSource(input: image)
+            source = stream
+            delivered = { stream.bytesDelivered }
+        case .decompressor(let arguments):
+            let child = try DecompressorSource(arguments, input: image, counters: counters)
+            decompressor = child
+            source = child
+            delivered = { child.bytesDelivered }
+        }
         let pool = try ChunkPool(chunkCount: 4, chunkSize: 1 << 20, alignment: 4096)
-        try Pipeline(pool: pool, source: source, steps: [PipelineStep(BmapRangeChecker(bmap), threading: .ordered)], sink: sink).run()
-        if let stream, stream.bytesDelivered != bmap.imageSize {
-            throw ParsedBmap.Invalid(reason: "the image holds \(stream.bytesDelivered) bytes, its bmap says \(bmap.imageSize)")
+        do {
+            try Pipeline(pool: pool, source: source, steps: [PipelineStep(BmapRangeChecker(bmap), threading: .ordered)], sink: sink).run()
+        } catch {
+            decompressor?.stop()
+            throw error
+        }
+        if let bytes = delivered(), bytes != bmap.imageSize {
+            throw ParsedBmap.Invalid(reason: "the image holds \(bytes) bytes, its bmap says \(bmap.imageSize)")
         }
     }
 }

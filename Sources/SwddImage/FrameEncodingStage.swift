@@ -48,7 +48,8 @@ final class FrameBuffers: Sendable {
 
 /// The parallel stage of `swdd image`: hashes each block of a chunk and turns the chunk into
 /// one zstd frame — the compressor for data, a prebuilt RLE frame for zeros and holes (never
-/// compressed, never hashed again), raw blocks for `--store` or where compression gains nothing.
+/// compressed, never hashed again), raw blocks for `--store` (libzstd writes raw blocks itself
+/// where compression gains nothing).
 final class FrameEncodingStage: ChunkStage {
     private let codec: ZstdCodec?
     private let hash: BlockHashAlgorithm
@@ -60,10 +61,17 @@ final class FrameEncodingStage: ChunkStage {
     /// An incremental or differential image's parent: a block whose digest equals the one the
     /// parent recorded is inherited, not stored (the parent's data is never read).
     private let parent: ImageMetadata?
+    private let sourceFoundZeroChunks: Bool
 
     /// `codec` nil stores frames uncompressed; `bmap` also computes the bmap's ranges.
-    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false, parent: ImageMetadata? = nil) {
+    /// `sourceFoundZeroChunks`: the source checks every chunk it reads for zeros and marks an
+    /// all-zero one `.zero` (`ExtentSource` and `StreamSource` with `detectsZeros`, as `image`
+    /// builds them), so a block that is the whole of a `.data` chunk is known to hold data and is
+    /// not scanned a second time — a scan that reads the whole chunk when its data starts late.
+    init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false,
+         parent: ImageMetadata? = nil, sourceFoundZeroChunks: Bool = true) {
         self.codec = codec
+        self.sourceFoundZeroChunks = sourceFoundZeroChunks
         self.mapsForBmap = bmap
         self.parent = parent
         self.hash = hash
@@ -86,7 +94,7 @@ final class FrameEncodingStage: ChunkStage {
                 // Zeros stand in for what could not be read; the digest is of the bytes stored.
                 states.append(.unreadable)
                 digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
-            } else if chunk.kind == .data && !isAllZero(chunk.base + start, count: n) {
+            } else if chunk.kind == .data && (n == length && sourceFoundZeroChunks || !isAllZero(chunk.base + start, count: n)) {
                 let digest = hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
                 states.append(isUnchanged(block: Int(blockRange.lowerBound / Int64(blockSize)), digest: digest) ? .inherited : .data)
                 digests += digest
@@ -111,12 +119,14 @@ final class FrameEncodingStage: ChunkStage {
             (chunk.base + at).initializeMemory(as: UInt8.self, repeating: 0, count: min(blockSize, length - at))
         }
         let buffer = try frameBuffers.buffer(for: chunk)
-        var count = 0
+        let count: Int
         if let codec {
+            // Incompressible data needs no second pass: libzstd itself falls back to raw blocks
+            // wherever compressing gains nothing, and its frame is then at most a few header
+            // bytes longer than one built by hand — which would copy and checksum the chunk
+            // again (a fifth of `image`'s CPU on random data).
             count = try codec.compress(chunk.bytes, into: buffer.bytes)
-        }
-        // Incompressible data: raw blocks cost less to store and nothing to decompress.
-        if codec == nil || count >= HandBuiltFrame.storedFrameSize(length: chunk.count) {
+        } else {
             count = HandBuiltFrame.writeStoredFrame(chunk.bytes, to: buffer.base)
         }
         let ranges = mapsForBmap ? BmapFile.ranges(of: chunk.bytes, at: chunk.offset) : []
