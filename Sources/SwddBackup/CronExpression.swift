@@ -1,7 +1,7 @@
 /// The five time fields of a cron line (`minute hour day-of-month month day-of-week`), checked
 /// field by field against crontab(5): `*`, `N`, `N-M`, `*/S` and `N-M/S`, comma lists of those,
-/// and a name (`jan`, `mon`) standing alone in the month and weekday fields; day of week 0–7,
-/// both 0 and 7 being Sunday. The `@daily` shorthands are refused: `--every` says the same.
+/// names (`jan`, `mon`) for numbers in the month and weekday fields, as cronie and Vixie cron's
+/// parser take them; day of week 0–7, both 0 and 7 being Sunday. The `@daily` shorthands are refused: `--every` says the same.
 public struct CronExpression: Sendable, Equatable {
     /// The fields as given, single-spaced.
     public let fields: [String]
@@ -37,8 +37,6 @@ public struct CronExpression: Sendable, Equatable {
 
     /// Why `field` is not a valid cron field of `layout`, or nil.
     static func check(_ field: String, _ layout: Field) -> String? {
-        let lower = field.lowercased()
-        if layout.names.contains(lower) { return nil }
         for item in field.split(separator: ",", omittingEmptySubsequences: false) {
             if item.isEmpty { return "an empty item in a list" }
             let parts = item.split(separator: "/", omittingEmptySubsequences: false)
@@ -48,29 +46,31 @@ public struct CronExpression: Sendable, Equatable {
             if base == "*" {
                 // The whole range.
             } else if let dash = base.firstIndex(of: "-") {
-                guard let low = number(base[..<dash]), let high = number(base[base.index(after: dash)...]) else {
-                    return "'\(base)' is no range of numbers\(layout.names.isEmpty ? "" : " (names stand alone, not in ranges or lists)")"
+                guard let low = number(base[..<dash], layout), let high = number(base[base.index(after: dash)...], layout) else {
+                    return "'\(base)' is no range of numbers\(layout.names.isEmpty ? "" : " or names")"
                 }
                 guard layout.range.contains(low), layout.range.contains(high) else { return "'\(base)' is outside \(layout.range.lowerBound)-\(layout.range.upperBound)" }
                 guard low <= high else { return "'\(base)' runs backwards" }
                 span = low...high
-            } else if let value = number(base) {
+            } else if let value = number(base, layout) {
                 guard layout.range.contains(value) else { return "\(value) is outside \(layout.range.lowerBound)-\(layout.range.upperBound)" }
                 guard parts.count == 1 else { return "a step needs '*' or a range before it" }
                 span = value...value
             } else {
-                return "'\(base)' is not a number\(layout.names.isEmpty ? "" : ", a range or a name standing alone")"
+                return "'\(base)' is not a number\(layout.names.isEmpty ? "" : " or a name (\(layout.names.first!)…)")"
             }
             if parts.count == 2 {
-                guard let step = number(parts[1]), step > 0 else { return "step '\(parts[1])' is not a number above 0" }
+                guard let step = number(parts[1], nil), step > 0 else { return "step '\(parts[1])' is not a number above 0" }
                 guard step <= span.count else { return "step \(step) is longer than \(span.lowerBound)-\(span.upperBound)" }
             }
         }
         return nil
     }
 
-    /// A decimal number of at most 2 digits (every cron field fits), nil for anything else.
-    static func number(_ text: Substring) -> Int? {
+    /// A decimal number of at most 2 digits (every cron field fits), or a name of `layout`'s
+    /// (`jan` is 1, `sun` 0); nil for anything else.
+    static func number(_ text: Substring, _ layout: Field?) -> Int? {
+        if let layout, let index = layout.names.firstIndex(of: text.lowercased()) { return layout.range.lowerBound + index }
         guard (1...2).contains(text.count), text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         return Int(text)
     }

@@ -33,10 +33,11 @@ public struct Schedule: Sendable, Equatable {
 
     public static let nameRule = "1 to 64 letters, digits, '_' or '-', starting with a letter or digit"
 
-    /// The backup's arguments after `swdd backup` (what `BackupCommand` parses), SOURCE and
-    /// REPO after `--` so that a path starting with `-` is never taken for an option.
+    /// The backup's arguments after `swdd backup` (what `BackupCommand` parses): SOURCE and
+    /// REPO after `--`, and the chain as `--name=CHAIN`, so that a value starting with `-` is
+    /// never taken for an option.
     public var backupArguments: [String] {
-        ["--name", chain] + options + ["--", source, repository]
+        ["--name=\(chain)"] + options + ["--", source, repository]
     }
 
     /// The scheduled backup's command line: `swdd backup --scheduled NAME …`.
@@ -47,7 +48,7 @@ public struct Schedule: Sendable, Equatable {
     /// The prune that follows a backup that succeeded, when the schedule keeps something.
     public func pruneCommand(executable: String) -> [String]? {
         guard retention.keepsSomething else { return nil }
-        return [executable, "prune", "--scheduled", name, "--name", chain] + Self.keepArguments(retention) + ["--", repository]
+        return [executable, "prune", "--scheduled", name, "--name=\(chain)"] + Self.keepArguments(retention) + ["--", repository]
     }
 
     /// Every argument the schedule's commands carry that the user chose (the rest are swdd's own).
