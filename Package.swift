@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // SHA-256 and friends on the CPU's SHA extensions (~1.8 GB/s here, 5× coreutils' sha256sum).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // YAML for `swdd schedule apply`'s policy files (libyaml underneath).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C the Swift importer cannot see: O_DIRECT, copy_file_range, splice, SEEK_DATA, BLK* ioctls.
@@ -33,9 +35,10 @@ let package = Package(
         .target(name: "SwddImage", dependencies: [
             "SwddEngine", "SwddSystem", "SwddRemote", "CZstd", "CXXHash", .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        // Repositories of images (manifests, chains, locks, retention) and mirror.
+        // Repositories of images (manifests, chains, locks, retention), mirror and schedules.
         .target(name: "SwddBackup", dependencies: [
             "SwddImage", "SwddRemote", "SwddEngine", "SwddSystem", .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddCLI", dependencies: [

@@ -66,6 +66,9 @@ struct BackupCommand: ParsableCommand {
     @Flag(help: "Print a summary as JSON on standard output.")
     var json = false
 
+    @Option(help: ArgumentHelp("Run as schedule NAME (what 'swdd schedule' units do): no progress, one log line on standard error.", valueName: "schedule"))
+    var scheduled: String?
+
     func validate() throws {
         if [full, incremental, differential].filter({ $0 }).count > 1 {
             throw ValidationError("--full, --incremental and --differential exclude each other")
@@ -79,6 +82,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        let quiet = self.quiet || scheduled != nil
         try freezeOptions.check(source: source)
         var options = try encoding.imageOptions()
         guard let blockSize = ByteSize.parse(block), (64 << 10...1 << 20).contains(blockSize), blockSize & (blockSize - 1) == 0 else {
@@ -159,6 +163,9 @@ struct BackupCommand: ParsableCommand {
         }
         if keepGoing && !s.unreadable.isEmpty {
             support.complain("'\(source)' could not be read in \(support.unreadableSummary(s.unreadable)); zeros were stored there")
+        }
+        if let scheduled {
+            support.complain(ScheduledRunLog.backup(schedule: scheduled, result: result, source: source, repository: repository))
         }
         if json {
             FileDescriptor.standardOutput.writeAll(Self.json(result, source: source, repository: repository))

@@ -52,6 +52,9 @@ struct PruneCommand: ParsableCommand {
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Run as schedule NAME (what 'swdd schedule' units do): one log line on standard error.", valueName: "schedule"))
+    var scheduled: String?
+
     func validate() throws {
         if [keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly].contains(where: { $0 < 0 }) {
             throw ValidationError("a --keep count cannot be negative")
@@ -60,6 +63,7 @@ struct PruneCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        let quiet = self.quiet || scheduled != nil
         let policy = RetentionPolicy(last: keepLast, hourly: keepHourly, daily: keepDaily, weekly: keepWeekly, monthly: keepMonthly, yearly: keepYearly)
         guard policy.keepsSomething else {
             support.complain("prune needs at least one --keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly or --keep-yearly above 0: "
@@ -107,7 +111,10 @@ struct PruneCommand: ParsableCommand {
             support.complain("pruning '\(repository)' stopped part-way (every image still listed can be restored): \(support.reason(error))")
             throw ExitCode(support.failed)
         }
-        if !quiet {
+        if let scheduled {
+            support.complain(ScheduledRunLog.prune(schedule: scheduled, chain: name, repository: repository, removed: doomed.count, freed: freed,
+                                                   kept: manifests.filter { name == nil || $0.chain == name }.count - doomed.count))
+        } else if !quiet {
             support.complain("removed \(doomed.count) image\(doomed.count == 1 ? "" : "s") (\(ProgressLine.binarySize(freed))), "
                              + "kept \(manifests.filter { name == nil || $0.chain == name }.count - doomed.count)")
         }
