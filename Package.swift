@@ -23,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // XXH3-128 for block digests (~9 GB/s, where SHA-256 runs 1.7) and XXH64 for zstd's frame checksums.
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // libfuse3's high-level API, for `swdd mount`.
+        .systemLibrary(name: "CFuse", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
 
         .target(name: "SwddSystem", dependencies: ["CLinuxShims"]),
         .target(name: "SwddEngine", dependencies: ["SwddSystem", .product(name: "Crypto", package: "swift-crypto")]),
@@ -35,9 +37,11 @@ let package = Package(
         .target(name: "SwddBackup", dependencies: [
             "SwddImage", "SwddEngine", "SwddSystem", .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // A restore point as files (disk, p1, p2, …) through FUSE; filesystem checks through it.
+        .target(name: "SwddMount", dependencies: ["SwddImage", "SwddDisks", "SwddSystem", "CFuse"]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddCLI", dependencies: [
-            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddBench",
+            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddMount", "SwddBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),
