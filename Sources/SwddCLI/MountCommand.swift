@@ -75,7 +75,7 @@ struct MountCommand: ParsableCommand {
             let chunks = try RestorePointChunks(point: opened.point)
             let description = opened.description
             let view = try DiskView(chunks: chunks, cacheBytes: cache << 20, workers: workers,
-                                    overlayDirectory: overlay ? temporaryDirectory : nil,
+                                    overlayDirectory: overlay ? TemporaryDirectory.systemTemporaryDirectory : nil,
                                     log: { support.complain("reading \(description): \($0)") })
             session = try MountSession.start(view, at: mountPoint, sectorSize: opened.point.metadata.sectorSize,
                                              threads: workers + 2, probeFilesystems: false)
@@ -99,8 +99,6 @@ struct MountCommand: ParsableCommand {
         ready?.signal()
         session.waitUntilUnmounted()
     }
-
-    private var temporaryDirectory: String { ProcessEnvironment.value(of: "TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp" }
 
     private func backgroundStart() throws -> BackgroundStart.Ready {
         do {

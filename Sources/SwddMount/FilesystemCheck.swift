@@ -17,7 +17,7 @@ public struct FilesystemCheck: Sendable, Equatable {
     public var file: String
     /// libblkid's type, nil when it found none.
     public var type: String?
-    /// The command line run, empty when none was.
+    /// The command run, with the file's name for its path; empty when none was.
     public var command: String
     public var journalReplayed: Bool
     public var outcome: Outcome
@@ -43,10 +43,9 @@ public struct FilesystemCheck: Sendable, Equatable {
                 check.journalReplayed = true
             }
         }
-        let arguments = checker + [path]
-        check.command = arguments.joined(separator: " ")
+        check.command = (checker + [file]).joined(separator: " ")
         do {
-            let result = try CommandOutput.run(checker[0], arguments: arguments)
+            let result = try CommandOutput.run(checker[0], arguments: checker + [path])
             check.outcome = result.status == 0 ? .clean
                 : .errorsFound(status: result.status, firstLines: Array(result.text.split(separator: "\n", omittingEmptySubsequences: true)
                     .prefix(reportedLines).map(String.init)))
