@@ -54,6 +54,7 @@ let package = Package(
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
         .testTarget(name: "SwddImageTests", dependencies: ["SwddImage", "SwddEngine", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddBackupTests", dependencies: ["SwddBackup", "SwddImage", "SwddSystem"]),
+        .testTarget(name: "SwddMountTests", dependencies: ["SwddMount"]),
         .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench", "SwddTestSupport"]),
         .testTarget(name: "SwddCLITests", dependencies: ["SwddCLI", "SwddSystem", "SwddTestSupport"]),
         // Runs the built swdd binary next to GNU dd, fdisk, zstd and bmaptool on the same inputs.
