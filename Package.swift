@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // XXH3-128 for block digests (~9 GB/s, where SHA-256 runs 1.7) and XXH64 for zstd's frame checksums.
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // libfuse3's high-level API, for `swdd mount`.
+        .systemLibrary(name: "CFuse", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
 
         .target(name: "SwddSystem", dependencies: ["CLinuxShims"]),
         .target(name: "SwddEngine", dependencies: ["SwddSystem", .product(name: "Crypto", package: "swift-crypto")]),
@@ -40,9 +42,11 @@ let package = Package(
             "SwddImage", "SwddRemote", "SwddEngine", "SwddSystem", .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Yams", package: "Yams"),
         ]),
+        // A restore point as files (disk, p1, p2, …) through FUSE; filesystem checks through it.
+        .target(name: "SwddMount", dependencies: ["SwddImage", "SwddDisks", "SwddSystem", "CFuse"]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddCLI", dependencies: [
-            "SwddSystem", "SwddEngine", "SwddRemote", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddBench",
+            "SwddSystem", "SwddEngine", "SwddRemote", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddMount", "SwddBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),
@@ -55,6 +59,7 @@ let package = Package(
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
         .testTarget(name: "SwddImageTests", dependencies: ["SwddImage", "SwddEngine", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddBackupTests", dependencies: ["SwddBackup", "SwddImage", "SwddSystem"]),
+        .testTarget(name: "SwddMountTests", dependencies: ["SwddMount"]),
         .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench", "SwddTestSupport"]),
         .testTarget(name: "SwddCLITests", dependencies: ["SwddCLI", "SwddSystem", "SwddTestSupport"]),
         // Runs the built swdd binary next to GNU dd, fdisk, zstd and bmaptool on the same inputs.

@@ -12,7 +12,7 @@ struct SwddSubcommands: ParsableCommand {
 
     /// Every subcommand; dispatch checks a first argument against their names.
     static let subcommandTypes: [ParsableCommand.Type] = [
-        ListCommand.self, ImageCommand.self, RestoreCommand.self, VerifyCommand.self, MirrorCommand.self, BackupCommand.self, RepoCommand.self, PruneCommand.self, ScheduleCommand.self, BenchCommand.self,
+        ListCommand.self, ImageCommand.self, RestoreCommand.self, VerifyCommand.self, MirrorCommand.self, BackupCommand.self, RepoCommand.self, PruneCommand.self, ScheduleCommand.self, MountCommand.self, UmountCommand.self, BenchCommand.self,
     ]
 
     static var names: Set<String> {

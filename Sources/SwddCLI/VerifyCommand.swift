@@ -25,6 +25,12 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @Flag(help: "Also run each partition's filesystem checker (e2fsck -n -f, fsck.vfat -n, fsck.exfat -n, xfs_repair -n) on the restore point through a FUSE overlay, restoring nothing.")
+    var fsck = false
+
+    @Option(help: ArgumentHelp("With --fsck and a repository: the restore point to check — latest (the default), an image id, or a time.", valueName: "time|id"))
+    var at: String?
+
     @Option(help: ArgumentHelp("Decompression threads (default: the cores).", valueName: "N"))
     var threads: Int?
 
@@ -36,6 +42,18 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        if fsck {
+            if target != nil {
+                support.complain("--fsck checks the image's filesystems; compare a target without it")
+                throw ExitCode(2)
+            }
+            return try FilesystemVerification(location: image, at: at, name: name, threads: max(1, threads ?? ProcessorCount.online),
+                                              quiet: quiet, json: json).run()
+        }
+        if at != nil {
+            support.complain("--at picks the restore point --fsck checks; verify REPO checks every point")
+            throw ExitCode(2)
+        }
         if BackupRepository.isRepository(image) || RemoteLocation.isRemote(image) {
             if target != nil {
                 support.complain("verify of a repository checks its images; to compare a target, restore --verify or verify one image")

@@ -43,6 +43,7 @@ public struct Errno: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let noFunction = Errno(rawValue: ENOSYS)
     public static let notSupported = Errno(rawValue: EOPNOTSUPP)
     public static let overflow = Errno(rawValue: EOVERFLOW)
+    public static let readOnlyFileSystem = Errno(rawValue: EROFS)
 
     /// The C library's text for the value, as `strerror` gives it (what GNU tools print).
     public var description: String {

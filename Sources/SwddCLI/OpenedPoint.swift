@@ -1,0 +1,67 @@
+import ArgumentParser
+import SwddBackup
+import SwddImage
+import SwddSystem
+
+/// A restore point opened for reading at random (`mount`, `verify --fsck`): an image file with
+/// the parents beside it, or a repository's point picked by `--at` and `--name`, read under a
+/// `read` lease so no prune removes an image while it is read.
+struct OpenedPoint {
+    var point: RestorePoint
+    var lock: RepositoryLock?
+    /// How messages name it: `'IMAGE'`, or the repository, its time and image id.
+    var description: String
+
+    /// Ends the lease and closes the images.
+    func release() {
+        point.release()
+        lock?.release()
+    }
+
+    /// Opens `location` for `purpose` ("mount", "check"), or says why not and exits (1; 2 for
+    /// misused options; 4 for a damaged image; 5 for a repository another process locks).
+    static func open(_ location: String, at: String?, name: String?, purpose: String) throws -> OpenedPoint {
+        let support = ImageCommandSupport.self
+        if BackupRepository.isRepository(location) {
+            let repository = try support.openRepository(location)
+            let lock = try support.lock(repository, for: .read)
+            do {
+                let manifests = try support.manifests(of: repository)
+                let chosen = try support.select(at, name: name, in: manifests, repository: location)
+                let point: RestorePoint
+                do {
+                    point = try repository.restorePoint(chosen, among: manifests)
+                } catch {
+                    support.complain("cannot \(purpose) \(chosen.kind.name) image \(chosen.shortName) of '\(location)': \(support.reason(error))")
+                    throw ExitCode(support.exitStatus(for: error))
+                }
+                let when = LocalTime(secondsSinceEpoch: chosen.created).text
+                return OpenedPoint(point: point, lock: lock,
+                                   description: "'\(location)' as of \(when) (\(chosen.kind.name) image \(chosen.shortName) of chain '\(chosen.chain)')")
+            } catch {
+                lock.release()
+                throw error
+            }
+        }
+        if at != nil || name != nil {
+            support.complain("--at and --name pick a restore point of a repository; '\(location)' is not one")
+            throw ExitCode(2)
+        }
+        do {
+            let point = try ImageChainFiles.point(opening: location)
+            do {
+                try point.checkComplete()
+            } catch {
+                point.release()
+                throw error
+            }
+            return OpenedPoint(point: point, lock: nil, description: "'\(location)'")
+        } catch let error as ImageFormatError {
+            support.complain("cannot \(purpose) '\(location)': \(error.reason)")
+            throw ExitCode(support.status(for: error))
+        } catch {
+            support.complain("cannot \(purpose) '\(location)': \(support.reason(error))")
+            throw ExitCode(support.failed)
+        }
+    }
+}
