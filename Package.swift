@@ -23,11 +23,15 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // XXH3-128 for block digests (~9 GB/s, where SHA-256 runs 1.7) and XXH64 for zstd's frame checksums.
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        // libext2fs: ext2/3/4 block bitmaps, for images of used blocks only (--used).
+        .systemLibrary(name: "CExt2fs", pkgConfig: "ext2fs", providers: [.apt(["libext2fs-dev"])]),
 
         .target(name: "SwddSystem", dependencies: ["CLinuxShims"]),
         .target(name: "SwddEngine", dependencies: ["SwddSystem", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "SwddDD", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddDisks", dependencies: ["SwddSystem", "CBlkid"]),
+        // Which bytes of a filesystem are in use, from its own allocation structures.
+        .target(name: "SwddFilesystems", dependencies: ["SwddSystem", "SwddDisks", "CExt2fs"]),
         .target(name: "SwddImage", dependencies: [
             "SwddEngine", "SwddSystem", "CZstd", "CXXHash", .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -37,7 +41,7 @@ let package = Package(
         ]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddCLI", dependencies: [
-            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddBench",
+            "SwddSystem", "SwddEngine", "SwddDD", "SwddDisks", "SwddFilesystems", "SwddImage", "SwddBackup", "SwddBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),
@@ -48,6 +52,7 @@ let package = Package(
         .testTarget(name: "SwddEngineTests", dependencies: ["SwddEngine", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddDDTests", dependencies: ["SwddDD"]),
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
+        .testTarget(name: "SwddFilesystemsTests", dependencies: ["SwddFilesystems", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddImageTests", dependencies: ["SwddImage", "SwddEngine", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddBackupTests", dependencies: ["SwddBackup", "SwddImage", "SwddSystem"]),
         .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench", "SwddTestSupport"]),

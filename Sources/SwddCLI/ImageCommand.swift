@@ -39,6 +39,8 @@ struct ImageCommand: ParsableCommand {
 
     @OptionGroup var freezeOptions: FreezeOptions
 
+    @OptionGroup var usedBlocks: UsedBlocksOptions
+
     @Flag(help: "Replace DEST (and its bmap) if it exists.")
     var overwrite = false
 
@@ -59,6 +61,7 @@ struct ImageCommand: ParsableCommand {
             throw ExitCode(2)
         }
         try freezeOptions.check(source: source)
+        try usedBlocks.check(source: source)
         if bmap && destination == "-" {
             support.complain("--bmap needs an image file to write the bmap beside")
             throw ExitCode(2)
@@ -128,6 +131,7 @@ struct ImageCommand: ParsableCommand {
         var hold: HeldFreeze?
         do {
             hold = try freezing?.hold(timeout: .seconds(freezeOptions.timeout))
+            usedBlocks.apply(to: &options, source: source, input: input, sectorSize: sectorSize, frozen: hold != nil, quiet: quiet || json)
             summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize,
                                             counters: counters, hold: hold)
             try output.commit()
@@ -202,7 +206,7 @@ struct ImageCommand: ParsableCommand {
         return """
             {"source": \(source.jsonQuoted), "image": \(destination.jsonQuoted), "source_bytes": \(s.sourceSize), \
             "bytes_read": \(s.bytesRead), "image_bytes": \(s.bytesStored), "ratio": \(ratio), "frames": \(s.frames), \
-            "data_blocks": \(s.dataBlocks), "zero_blocks": \(s.zeroBlocks), "seconds": \(Double(s.elapsedNanoseconds) / 1e9), \
+            "data_blocks": \(s.dataBlocks), "zero_blocks": \(s.zeroBlocks), "unused_blocks": \(s.unusedBlocks), "seconds": \(Double(s.elapsedNanoseconds) / 1e9), \
             "image_id": "\(s.imageID)", "unreadable": [\(s.unreadable.map { "[\($0.offset), \($0.length)]" }.joined(separator: ", "))]}
 
             """
