@@ -151,7 +151,7 @@ struct ImageCommand: ParsableCommand {
                              + "zeros were stored there and the ranges recorded in the image")
         }
         if json {
-            FileDescriptor.standardOutput.writeAll(Self.json(summary, source: source, destination: destination))
+            FileDescriptor.standardOutput.writeAll(Self.json(summary, source: source, destination: destination, filesystems: options.filesystems))
         } else if !quiet {
             let percent = summary.sourceSize > 0 ? Double(summary.bytesStored) * 100 / Double(summary.sourceSize) : 0
             let tenths = Int((percent * 10).rounded())
@@ -201,13 +201,14 @@ struct ImageCommand: ParsableCommand {
         }
     }
 
-    static func json(_ s: ImageSummary, source: String, destination: String) -> String {
+    static func json(_ s: ImageSummary, source: String, destination: String, filesystems: [FilesystemRecord]) -> String {
         let ratio = s.sourceSize > 0 ? Double(s.bytesStored) / Double(s.sourceSize) : 0
         return """
             {"source": \(source.jsonQuoted), "image": \(destination.jsonQuoted), "source_bytes": \(s.sourceSize), \
             "bytes_read": \(s.bytesRead), "image_bytes": \(s.bytesStored), "ratio": \(ratio), "frames": \(s.frames), \
             "data_blocks": \(s.dataBlocks), "zero_blocks": \(s.zeroBlocks), "unused_blocks": \(s.unusedBlocks), "seconds": \(Double(s.elapsedNanoseconds) / 1e9), \
-            "image_id": "\(s.imageID)", "unreadable": [\(s.unreadable.map { "[\($0.offset), \($0.length)]" }.joined(separator: ", "))]}
+            "image_id": "\(s.imageID)", "unreadable": [\(s.unreadable.map { "[\($0.offset), \($0.length)]" }.joined(separator: ", "))], \
+            "filesystems": [\(filesystems.map(UsedBlocksOptions.json).joined(separator: ", "))]}
 
             """
     }

@@ -51,6 +51,12 @@ struct UsedBlocksOptions: ParsableArguments {
                                 partition: usage.partition ?? 0, type: usage.type, usedBytes: usage.usedBytes, keptInFullBecause: reason)
     }
 
+    /// One filesystem in `--json` output.
+    static func json(_ r: FilesystemRecord) -> String {
+        "{\"partition\": \(r.partition), \"type\": \(r.type.jsonQuoted), \"offset\": \(r.offset), \"bytes\": \(r.length), "
+            + "\"used_bytes\": \(r.usedBytes), \"kept_in_full\": \(r.keptInFullBecause.isEmpty ? "null" : r.keptInFullBecause.jsonQuoted)}"
+    }
+
     /// Where in SOURCE the filesystems mounted read-write from it start: 0 for the device (or
     /// loop device) itself, a partition's start (sysfs counts it in 512-byte sectors) otherwise.
     static func readWriteMountOffsets(of descriptor: FileDescriptor) -> Set<Int64> {

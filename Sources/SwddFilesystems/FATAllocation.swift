@@ -22,7 +22,9 @@ enum FATAllocation {
         let dataStart = reserved + fats * fatSectors + rootSectors
         guard total > dataStart else { throw UntrustedAllocation("its boot sector's geometry does not add up") }
         let clusters = (total - dataStart) / perCluster
-        let bits = clusters < 4085 ? 12 : clusters < 65525 ? 16 : 32
+        // FAT32 has no 16-bit FAT size (Linux and dosfstools decide so, whatever the count);
+        // FAT12 and FAT16 differ by cluster count.
+        let bits = boot.u16(22) == 0 ? 32 : clusters < 4085 ? 12 : 16
         // The "dirty" bit of the NT flags byte: at 37 for FAT12/16, 65 for FAT32.
         if boot[bits == 32 ? 65 : 37] & 0x01 != 0 { throw UntrustedAllocation("it is marked dirty (mounted read-write, or not cleanly unmounted)") }
 
