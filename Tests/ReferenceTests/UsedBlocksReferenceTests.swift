@@ -99,7 +99,8 @@ import Testing
             swdd image disk plain.zst 2> /dev/null
             echo "smaller $(( $(stat -c %s used.zst) * 2 < $(stat -c %s plain.zst) ))|smaller 1"
             garbage disk target && swdd restore used.zst target --overwrite 2> /dev/null; echo "restore $?|restore 0"
-            echo "fdisk $(fdisk -l target | tail -n +2 | sed 's/target/X/g' | sha256sum)|fdisk $(fdisk -l disk | tail -n +2 | sed 's/disk/X/g' | sha256sum)"
+            # Without the device column, whose width follows the file's name.
+            echo "fdisk $(fdisk -l -o Start,End,Sectors,Type-UUID,UUID target | tail -n +2 | sha256sum)|fdisk $(fdisk -l -o Start,End,Sectors,Type-UUID,UUID disk | tail -n +2 | sha256sum)"
             dd if=target of=p1 bs=512 skip=$(start 0) count=$((32 * 2048)) 2> /dev/null; fsck.vfat -n p1 > /dev/null 2>&1; echo "fsck.vfat $?|fsck.vfat 0"
             dd if=target of=p2 bs=512 skip=$(start 1) count=$((128 * 2048)) 2> /dev/null; e2fsck -fn p2 > /dev/null 2>&1; echo "e2fsck $?|e2fsck 0"
             mount -o loop,ro p2 m && echo "keep $(sha256sum < m/keep)|keep $(sha256sum < keep)"; umount m
