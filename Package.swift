@@ -27,6 +27,8 @@ let package = Package(
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         // libfuse3's high-level API, for `swdd mount`.
         .systemLibrary(name: "CFuse", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
+        // libext2fs: ext2/3/4 block bitmaps, for images of used blocks only (--used).
+        .systemLibrary(name: "CExt2fs", pkgConfig: "ext2fs", providers: [.apt(["libext2fs-dev"])]),
 
         .target(name: "SwddSystem", dependencies: ["CLinuxShims"]),
         .target(name: "SwddEngine", dependencies: ["SwddSystem", .product(name: "Crypto", package: "swift-crypto")]),
@@ -34,6 +36,8 @@ let package = Package(
         .target(name: "SwddRemote", dependencies: ["SwddSystem"]),
         .target(name: "SwddDD", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddDisks", dependencies: ["SwddSystem", "CBlkid"]),
+        // Which bytes of a filesystem are in use, from its own allocation structures.
+        .target(name: "SwddFilesystems", dependencies: ["SwddSystem", "SwddDisks", "CExt2fs"]),
         .target(name: "SwddImage", dependencies: [
             "SwddEngine", "SwddSystem", "SwddRemote", "CZstd", "CXXHash", .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -46,7 +50,7 @@ let package = Package(
         .target(name: "SwddMount", dependencies: ["SwddImage", "SwddDisks", "SwddSystem", "CFuse"]),
         .target(name: "SwddBench", dependencies: ["SwddEngine", "SwddSystem"]),
         .target(name: "SwddCLI", dependencies: [
-            "SwddSystem", "SwddEngine", "SwddRemote", "SwddDD", "SwddDisks", "SwddImage", "SwddBackup", "SwddMount", "SwddBench",
+            "SwddSystem", "SwddEngine", "SwddRemote", "SwddDD", "SwddDisks", "SwddFilesystems", "SwddImage", "SwddBackup", "SwddMount", "SwddBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "swdd", dependencies: ["SwddCLI"]),
@@ -57,6 +61,7 @@ let package = Package(
         .testTarget(name: "SwddEngineTests", dependencies: ["SwddEngine", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddDDTests", dependencies: ["SwddDD"]),
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
+        .testTarget(name: "SwddFilesystemsTests", dependencies: ["SwddFilesystems", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddImageTests", dependencies: ["SwddImage", "SwddEngine", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddBackupTests", dependencies: ["SwddBackup", "SwddImage", "SwddSystem"]),
         .testTarget(name: "SwddMountTests", dependencies: ["SwddMount"]),

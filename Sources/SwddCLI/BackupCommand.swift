@@ -60,6 +60,8 @@ struct BackupCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var usedBlocks: UsedBlocksOptions
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -84,6 +86,7 @@ struct BackupCommand: ParsableCommand {
         let support = ImageCommandSupport.self
         let quiet = self.quiet || scheduled != nil
         try freezeOptions.check(source: source)
+        try usedBlocks.check(source: source)
         var options = try encoding.imageOptions()
         guard let blockSize = ByteSize.parse(block), (64 << 10...1 << 20).contains(blockSize), blockSize & (blockSize - 1) == 0 else {
             support.complain("invalid block size '\(block)': expected 64K, 128K, 256K, 512K or 1M")
@@ -140,6 +143,7 @@ struct BackupCommand: ParsableCommand {
         var hold: HeldFreeze?
         do {
             hold = try freezing?.hold(timeout: .seconds(freezeOptions.timeout))
+            usedBlocks.apply(to: &request.options, source: source, input: input, sectorSize: sectorSize, frozen: hold != nil, quiet: quiet || json)
             result = try BackupRun.run(input, identity: identity, sourceSize: size, sectorSize: sectorSize, into: repo, request: request,
                                        counters: counters, hold: hold, onImageFile: { partial.path = $0 })
         } catch let mismatch as SourceMismatch {

@@ -42,6 +42,8 @@ struct ImageCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var usedBlocks: UsedBlocksOptions
+
     @Flag(help: "Replace DEST (and its bmap) if it exists.")
     var overwrite = false
 
@@ -62,6 +64,7 @@ struct ImageCommand: ParsableCommand {
             throw ExitCode(2)
         }
         try freezeOptions.check(source: source)
+        try usedBlocks.check(source: source)
         if bmap && destination == "-" {
             support.complain("--bmap needs an image file to write the bmap beside")
             throw ExitCode(2)
@@ -133,6 +136,7 @@ struct ImageCommand: ParsableCommand {
         var hold: HeldFreeze?
         do {
             hold = try freezing?.hold(timeout: .seconds(freezeOptions.timeout))
+            usedBlocks.apply(to: &options, source: source, input: input, sectorSize: sectorSize, frozen: hold != nil, quiet: quiet || json)
             summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize,
                                             counters: counters, hold: hold)
             try output.commit()
@@ -152,7 +156,7 @@ struct ImageCommand: ParsableCommand {
                              + "zeros were stored there and the ranges recorded in the image")
         }
         if json {
-            FileDescriptor.standardOutput.writeAll(Self.json(summary, source: source, destination: destination))
+            FileDescriptor.standardOutput.writeAll(Self.json(summary, source: source, destination: destination, filesystems: options.filesystems))
         } else if !quiet {
             let percent = summary.sourceSize > 0 ? Double(summary.bytesStored) * 100 / Double(summary.sourceSize) : 0
             let tenths = Int((percent * 10).rounded())
@@ -208,13 +212,14 @@ struct ImageCommand: ParsableCommand {
         }
     }
 
-    static func json(_ s: ImageSummary, source: String, destination: String) -> String {
+    static func json(_ s: ImageSummary, source: String, destination: String, filesystems: [FilesystemRecord]) -> String {
         let ratio = s.sourceSize > 0 ? Double(s.bytesStored) / Double(s.sourceSize) : 0
         return """
             {"source": \(source.jsonQuoted), "image": \(destination.jsonQuoted), "source_bytes": \(s.sourceSize), \
             "bytes_read": \(s.bytesRead), "image_bytes": \(s.bytesStored), "ratio": \(ratio), "frames": \(s.frames), \
-            "data_blocks": \(s.dataBlocks), "zero_blocks": \(s.zeroBlocks), "seconds": \(Double(s.elapsedNanoseconds) / 1e9), \
-            "image_id": "\(s.imageID)", "unreadable": [\(s.unreadable.map { "[\($0.offset), \($0.length)]" }.joined(separator: ", "))]}
+            "data_blocks": \(s.dataBlocks), "zero_blocks": \(s.zeroBlocks), "unused_blocks": \(s.unusedBlocks), "seconds": \(Double(s.elapsedNanoseconds) / 1e9), \
+            "image_id": "\(s.imageID)", "unreadable": [\(s.unreadable.map { "[\($0.offset), \($0.length)]" }.joined(separator: ", "))], \
+            "filesystems": [\(filesystems.map(UsedBlocksOptions.json).joined(separator: ", "))]}
 
             """
     }

@@ -43,6 +43,9 @@ struct RestoreCommand: ParsableCommand {
     @Flag(help: "Leave zero blocks unwritten: the target device already reads as zeros.")
     var skipZeros = false
 
+    @Flag(help: "Write zeros over the unused blocks of an image made with --used (by default the target keeps what it holds there).")
+    var zeroUnused = false
+
     @Flag(help: "Skip the read-only pass over the whole image before writing an existing target.")
     var noPrecheck = false
 
@@ -138,6 +141,13 @@ struct RestoreCommand: ParsableCommand {
         try restore(point, named: "'\(image)'", workers: workers)
     }
 
+    /// What became of an image's unused blocks (`--used`), for the summary; empty for other images.
+    static func unusedNote(_ metadata: ImageMetadata, zeroed: Bool) -> String {
+        let unused = metadata.unusedRanges.reduce(Int64(0)) { $0 + ($1.upperBound - $1.lowerBound) }
+        guard unused > 0 else { return "" }
+        return "; \(ProgressLine.binarySize(unused)) of unused blocks " + (zeroed ? "zeroed" : "left as the target held them")
+    }
+
     /// Restores `point` (an image, or a restore point of a chain) onto the target: the target
     /// checked, the point checked whole first when the target exists, then written.
     func restore(_ point: RestorePoint, named name: String, workers: Int) throws {
@@ -149,7 +159,7 @@ struct RestoreCommand: ParsableCommand {
         let precheck: ((TransferCounters) throws -> Void)? = plan.precheck && !noPrecheck
             ? { try ImageRestorer.check(point, threads: workers, counters: $0) } : nil
         let elapsed = try writing(plan, from: name, total: size, precheck: precheck) { counters in
-            try ImageRestorer.restore(point, to: plan.destination, threads: workers, counters: counters)
+            try ImageRestorer.restore(point, to: plan.destination, zeroesUnused: zeroUnused, threads: workers, counters: counters)
             return size
         }
         var checked = ""
@@ -165,7 +175,7 @@ struct RestoreCommand: ParsableCommand {
         if !quiet {
             let chain = point.members.count > 1 ? " from \(point.members.count) images of its chain" : ""
             support.complain("restored \(name) onto '\(target)': \(ProgressLine.binarySize(size))\(chain) in "
-                             + support.timeAndRate(bytes: size, nanoseconds: elapsed.nanoseconds) + checked)
+                             + support.timeAndRate(bytes: size, nanoseconds: elapsed.nanoseconds) + checked + Self.unusedNote(metadata, zeroed: zeroUnused))
         }
         let unreadable = point.unreadable
         if !unreadable.isEmpty {

@@ -103,7 +103,9 @@ struct VerifyCommand: ParsableCommand {
             FileDescriptor.standardOutput.writeAll(Self.json(image, intact: true, layout: layout, problem: nil, target: target, equal: target != nil))
         } else if !quiet {
             let m = layout.metadata
-            let matched = target.map { " '\($0)' holds the same bytes." } ?? ""
+            let unused = m.blockStates.filter { $0 == .unused }.count
+            let matched = target.map { unused > 0 ? " '\($0)' holds the same bytes in every used block (\(unused) unused blocks not compared)."
+                                                  : " '\($0)' holds the same bytes." } ?? ""
             let inherited = m.blockStates.filter { $0 == .inherited }.count
             let blocks = m.hasParent
                 ? "\(m.blockCount - inherited) blocks checked (\(m.hash.name)), \(inherited) left to its parent \(ImageWriter.hex(m.parentID).prefix(12)) (\(m.kind.name) image)"

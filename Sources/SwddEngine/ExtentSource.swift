@@ -7,6 +7,10 @@ import SwddSystem
 /// `.hole` chunk, and the hole parts of a cell that also holds data are zero-filled, not read.
 /// Devices have no holes, so with `detectsZeros` every data cell read is checked for zeros
 /// (`isAllZero`) and marked `.zero`, which later steps treat like a hole.
+///
+/// Ranges the front end says are not needed (`skipping`: the free space of a filesystem) are
+/// not read either: zeros stand in for them, as for holes, and the chunk carries them as
+/// `SkippedRanges` so later stages can tell "not read" from "read as zeros".
 public final class ExtentSource: ChunkSource {
     private let descriptor: FileDescriptor
     private let end: Int64
@@ -20,6 +24,9 @@ public final class ExtentSource: ChunkSource {
     /// The first hole at or after `searchedFrom`, cached (nil: none before `end`).
     private var hole: Range<Int64>?
     private var searchedFrom: Int64 = .max
+    /// Sorted, disjoint ranges not to read; `skipIndex` is the first that may still lie ahead.
+    private let skipping: [Range<Int64>]
+    private var skipIndex = 0
 
     /// Read calls made, for tests and the summary: holes must cost none.
     public private(set) var readCalls = 0
@@ -32,8 +39,9 @@ public final class ExtentSource: ChunkSource {
     ///   what cannot be read with zeros and record it on the chunk (`UnreadableRanges`), as
     ///   ddrescue would; otherwise stop with a `SourceReadError` naming the offset.
     public init(descriptor: FileDescriptor, range: Range<Int64>, seeksHoles: Bool, detectsZeros: Bool,
-                readAlignment: Int = 1, keepsGoing: Bool = false, counters: TransferCounters? = nil) {
+                readAlignment: Int = 1, keepsGoing: Bool = false, skipping: [Range<Int64>] = [], counters: TransferCounters? = nil) {
         self.keepsGoing = keepsGoing
+        self.skipping = skipping
         self.descriptor = descriptor
         self.end = range.upperBound
         self.cursor = range.lowerBound
@@ -47,7 +55,9 @@ public final class ExtentSource: ChunkSource {
         guard cursor < end else { return .end }
         let cellEnd = min(end, cursor + Int64(chunk.capacity))
         let cellLength = Int(cellEnd - cursor)
-        let holes = try holes(in: cursor..<cellEnd)
+        let skipped = skipped(in: cursor..<cellEnd)
+        let holes = Self.union(try holes(in: cursor..<cellEnd), skipped)
+        if !skipped.isEmpty { chunk.attachments[SkippedRanges.self] = SkippedRanges(ranges: skipped) }
         if holes.first == cursor..<cellEnd {
             chunk.markHole(at: cursor, length: cellLength)
         } else {
@@ -123,6 +133,33 @@ public final class ExtentSource: ChunkSource {
         chunk.attachments[UnreadableRanges.self] = bad
     }
 
+    /// The ranges not to read inside `cell`, clipped to it, in order.
+    private func skipped(in cell: Range<Int64>) -> [Range<Int64>] {
+        while skipIndex < skipping.count && skipping[skipIndex].upperBound <= cell.lowerBound { skipIndex += 1 }
+        var found: [Range<Int64>] = []
+        var index = skipIndex
+        while index < skipping.count && skipping[index].lowerBound < cell.upperBound {
+            let clipped = max(skipping[index].lowerBound, cell.lowerBound)..<min(skipping[index].upperBound, cell.upperBound)
+            if !clipped.isEmpty { found.append(clipped) }
+            index += 1
+        }
+        return found
+    }
+
+    /// Two sorted lists of ranges as one, overlapping and touching ranges merged.
+    static func union(_ a: [Range<Int64>], _ b: [Range<Int64>]) -> [Range<Int64>] {
+        guard !b.isEmpty else { return a }
+        var merged: [Range<Int64>] = []
+        for range in (a + b).sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let last = merged.last, last.upperBound >= range.lowerBound {
+                merged[merged.count - 1] = last.lowerBound..<max(last.upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
     /// The holes inside `cell`, in order (none when holes are not looked for).
     private func holes(in cell: Range<Int64>) throws(SystemError) -> [Range<Int64>] {
         guard seeksHoles else { return [] }
@@ -169,6 +206,19 @@ public struct UnreadableRanges: Sendable, Equatable {
         } else {
             ranges.append(range)
         }
+    }
+}
+
+/// The ranges of a chunk its source was told not to read (`ExtentSource`'s `skipping`): the
+/// buffer holds zeros there.
+public struct SkippedRanges: Sendable, Equatable {
+    public var ranges: [Range<Int64>]
+
+    public init(ranges: [Range<Int64>]) { self.ranges = ranges }
+
+    /// Whether `range` lies wholly inside one skipped range.
+    public func covers(_ range: Range<Int64>) -> Bool {
+        ranges.contains { $0.lowerBound <= range.lowerBound && $0.upperBound >= range.upperBound }
     }
 }
 

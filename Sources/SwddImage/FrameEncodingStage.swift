@@ -86,11 +86,16 @@ final class FrameEncodingStage: ChunkStage {
         var digests: [UInt8] = []
         var allZero = chunk.kind != .data
         let unreadable = chunk.attachments[UnreadableRanges.self]?.ranges ?? []
+        let skipped = chunk.attachments[SkippedRanges.self]
         var start = 0
         while start < length {
             let n = min(blockSize, length - start)
             let blockRange = (chunk.offset + Int64(start))..<(chunk.offset + Int64(start + n))
-            if unreadable.contains(where: { $0.overlaps(blockRange) }) {
+            if let skipped, skipped.covers(blockRange) {
+                // Free space, never read (`--used`): whatever the parent held there.
+                states.append(.unused)
+                digests += zeroDigests.digest(length: n)
+            } else if unreadable.contains(where: { $0.overlaps(blockRange) }) {
                 // Zeros stand in for what could not be read; the digest is of the bytes stored.
                 states.append(.unreadable)
                 digests += hash.digest(UnsafeRawBufferPointer(start: chunk.base + start, count: n))
@@ -137,7 +142,7 @@ final class FrameEncodingStage: ChunkStage {
     /// Whether the parent recorded this very block: same digest, and the parent held data there
     /// (its digests cover every block of the disk, inherited ones included).
     private func isUnchanged(block: Int, digest: [UInt8]) -> Bool {
-        guard let parent, block < parent.blockCount, parent.blockStates[block] != .zero, parent.blockStates[block] != .unreadable else { return false }
+        guard let parent, block < parent.blockCount, [.data, .inherited].contains(parent.blockStates[block]) else { return false }
         return parent.digest(ofBlock: block).elementsEqual(digest)
     }
 }

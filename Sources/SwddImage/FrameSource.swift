@@ -34,10 +34,14 @@ final class FrameSource: ChunkSource {
     private let reading: Reading
     private let buffers: FrameBuffers
     private let counters: TransferCounters?
+    /// Whether a chunk of unused blocks only is written as zeros (`--zero-unused`) rather than
+    /// left as the target holds it.
+    private let zeroesUnused: Bool
     private var next = 0
 
-    init(point: RestorePoint, reading: Reading, counters: TransferCounters?) {
+    init(point: RestorePoint, reading: Reading, zeroesUnused: Bool = false, counters: TransferCounters?) {
         self.point = point
+        self.zeroesUnused = zeroesUnused
         self.reading = reading
         self.counters = counters
         buffers = FrameBuffers(capacity: max(point.members.map(\.layout.largestFrame).max() ?? 0, 1))
@@ -57,6 +61,10 @@ final class FrameSource: ChunkSource {
         }
         if members.isEmpty {
             chunk.markHole(at: frame.sourceOffset, length: frame.length)
+            if reading == .restore && !zeroesUnused && layout.blocksOfFrame(index).allSatisfy({ point.holders[$0] == RestorePoint.unused }) {
+                // Free space of a filesystem: the target keeps what it holds there.
+                chunk.attachments[UnchangedAtTarget.self] = UnchangedAtTarget()
+            }
         } else {
             var reads: [FramesToDecode.Read] = []
             for (slot, member) in members.enumerated() {
@@ -119,9 +127,12 @@ final class FrameDecodingStage: ChunkStage {
                 switch point.holders[block] {
                 case RestorePoint.zero where member.blockStates[block] == .zero:
                     guard isAllZero(bytes.baseAddress!, count: bytes.count) else { throw mismatch(read.member, frame: frames.index, block: block) }
-                case RestorePoint.zero:
-                    // Zero at the restore point, data in this older image's frame.
-                    bytes.initializeMemory(as: UInt32.self, repeating: 0)
+                case RestorePoint.unused where member.blockStates[block] == .unused:
+                    // An unused block's frame bytes are zeros.
+                    guard isAllZero(bytes.baseAddress!, count: bytes.count) else { throw mismatch(read.member, frame: frames.index, block: block) }
+                case RestorePoint.zero, RestorePoint.unused:
+                    // Zero or free at the restore point, data in this older image's frame.
+                    bytes.initializeMemory(as: UInt8.self, repeating: 0)
                 case RestorePoint.unresolved:
                     holdsData = true  // inherited: not in this image (verify IMAGE of an incremental)
                 default:
@@ -131,7 +142,7 @@ final class FrameDecodingStage: ChunkStage {
             }
         } else {
             let spare = try scratch.buffer(for: chunk, slot: 0)
-            for block in blocks where point.holders[block] == RestorePoint.zero {
+            for block in blocks where point.holders[block] == RestorePoint.zero || point.holders[block] == RestorePoint.unused {
                 let start = Int(Int64(block) * Int64(blockSize) - chunk.offset)
                 (chunk.base + start).initializeMemory(as: UInt32.self, repeating: 0, count: min(blockSize, length - start))
             }

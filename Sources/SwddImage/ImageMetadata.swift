@@ -10,6 +10,9 @@ public enum BlockState: UInt8, Sendable {
     case inherited = 2
     /// The source could not be read there (`--keep-going`); zeros are stored in its place.
     case unreadable = 3
+    /// Free space of a filesystem (`--used`): never read, its frame bytes zeros and its digest
+    /// that of zeros; a restore leaves the target's bytes there as they are.
+    case unused = 4
 }
 
 /// Who the image descends from, and how.
@@ -64,6 +67,8 @@ public struct ImageMetadata: Sendable, Equatable {
     public var blockDigests: [UInt8] = []
     /// Byte ranges of the source that could not be read (offset, length).
     public var unreadable: [(offset: Int64, length: Int64)] = []
+    /// The filesystems `--used` examined (an optional last section: absent in other images).
+    public var filesystems: [FilesystemRecord] = []
 
     public var blockCount: Int { blockStates.count }
 
@@ -105,6 +110,17 @@ public struct ImageMetadata: Sendable, Equatable {
         for range in unreadable {
             w.u64(UInt64(range.offset))
             w.u64(UInt64(range.length))
+        }
+        if !filesystems.isEmpty {
+            w.u32(UInt32(filesystems.count))
+            for record in filesystems {
+                w.u64(UInt64(record.offset))
+                w.u64(UInt64(record.length))
+                w.u32(UInt32(record.partition))
+                w.text(record.type)
+                w.u64(UInt64(record.usedBytes))
+                w.text(record.keptInFullBecause)
+            }
         }
         let checksum = Array(SHA256.hash(data: w.bytes))
         w.raw(checksum)
@@ -152,6 +168,13 @@ public struct ImageMetadata: Sendable, Equatable {
             m.blockDigests = try r.raw(blocks * hash.digestSize)
             let ranges = Int(try r.u32())
             for _ in 0..<ranges { m.unreadable.append((Int64(bitPattern: try r.u64()), Int64(bitPattern: try r.u64()))) }
+            if r.remaining > 0 {
+                for _ in 0..<Int(try r.u32()) {
+                    m.filesystems.append(FilesystemRecord(offset: Int64(bitPattern: try r.u64()), length: Int64(bitPattern: try r.u64()),
+                                                          partition: Int(try r.u32()), type: try r.text(),
+                                                          usedBytes: Int64(bitPattern: try r.u64()), keptInFullBecause: try r.text()))
+                }
+            }
             return m
         } catch let error as ImageFormatError {
             throw error

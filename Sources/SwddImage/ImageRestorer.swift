@@ -31,9 +31,12 @@ public enum ImageRestorer {
         try run(point, source: source, sink: NullSink(counters: counters), threads: threads)
     }
 
-    public static func restore(_ point: RestorePoint, to destination: RestoreDestination, threads: Int, counters: TransferCounters) throws {
+    /// `zeroesUnused`: unused blocks (`--used` images) are written as zeros; otherwise a chunk of
+    /// unused blocks only is not written at all (a new file keeps a hole there).
+    public static func restore(_ point: RestorePoint, to destination: RestoreDestination, zeroesUnused: Bool = false, threads: Int,
+                               counters: TransferCounters) throws {
         try point.checkComplete()
-        let source = FrameSource(point: point, reading: .restore, counters: counters)
+        let source = FrameSource(point: point, reading: .restore, zeroesUnused: zeroesUnused, counters: counters)
         switch destination {
         case .positional(let descriptor, let zeros, let extendsFile, let firstChunkLast):
             let files = FileSink(descriptor: descriptor, zeros: zeros, extendsFile: extendsFile, syncsAtEnd: true, counters: counters)

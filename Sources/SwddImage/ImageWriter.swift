@@ -25,6 +25,11 @@ public struct ImageOptions: Sendable {
     public var imageID: [UInt8]?
     /// Its creation time, seconds since the epoch (now when nil).
     public var created: Int64?
+    /// `--used`: bytes the source's filesystems mark free (sorted, disjoint). Whole blocks
+    /// inside them are not read and are recorded unused; a positional source only.
+    public var freeRanges: [Range<Int64>] = []
+    /// `--used`: the filesystems examined, recorded in the metadata.
+    public var filesystems: [FilesystemRecord] = []
 
     public init() {}
 }
@@ -48,6 +53,8 @@ public struct ImageSummary: Sendable {
     public var zeroBlocks: Int
     /// Blocks left to the parent (incremental and differential images).
     public var inheritedBlocks: Int
+    /// Free blocks of the source's filesystems, never read (`--used`).
+    public var unusedBlocks: Int = 0
     public var blockSize: Int
     public var kind: ImageKind
     public var imageID: String
@@ -66,17 +73,6 @@ public enum ImageWriter {
     public static func write(_ input: ImageInput, to output: ImageOutput, options: ImageOptions, identity: SourceIdentity,
                              sectorSize: Int, counters: TransferCounters, hold: ReadingHold? = nil) throws -> ImageSummary {
         let start = MonotonicClock.now()
-        var source: ChunkSource
-        var announced: Int64 = 0
-        switch input {
-        case .range(let descriptor, let range, let isRegularFile):
-            announced = range.upperBound - range.lowerBound
-            source = ExtentSource(descriptor: descriptor, range: range, seeksHoles: isRegularFile, detectsZeros: true,
-                                  keepsGoing: options.keepGoing, counters: counters)
-        case .stream(let descriptor):
-            source = StreamSource(descriptor: descriptor, detectsZeros: true, handsOverEarly: false, counters: counters)
-        }
-        if let hold { source = HeldSource(source, hold: hold) }
         var options = options
         let kind = options.parent?.kind ?? .full
         if let parent = options.parent?.metadata {
@@ -85,12 +81,25 @@ public enum ImageWriter {
             options.blockSize = parent.blockSize
             options.hash = parent.hash
         }
+        var source: ChunkSource
+        var announced: Int64 = 0
+        switch input {
+        case .range(let descriptor, let range, let isRegularFile):
+            announced = range.upperBound - range.lowerBound
+            let unused = UnusedBlocks.wholeBlocks(in: options.freeRanges, blockSize: options.blockSize, sourceSize: range.upperBound)
+            source = ExtentSource(descriptor: descriptor, range: range, seeksHoles: isRegularFile, detectsZeros: true,
+                                  keepsGoing: options.keepGoing, skipping: unused, counters: counters)
+        case .stream(let descriptor):
+            source = StreamSource(descriptor: descriptor, detectsZeros: true, handsOverEarly: false, counters: counters)
+        }
+        if let hold { source = HeldSource(source, hold: hold) }
         let id = options.imageID ?? newImageID()
         var header = ImageHeader(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
                                  sectorSize: sectorSize, announcedSourceSize: announced, imageID: id)
         var metadata = ImageMetadata(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
                                      sectorSize: sectorSize, sourceSize: 0, imageID: id, created: options.created ?? WallClock.secondsSinceEpoch(),
                                      source: identity)
+        metadata.filesystems = options.filesystems
         if let parent = options.parent?.metadata {
             header.kind = kind
             header.parentID = parent.imageID
@@ -114,6 +123,7 @@ public enum ImageWriter {
                             dataBlocks: final.blockStates.filter { $0 == .data }.count,
                             zeroBlocks: final.blockStates.filter { $0 == .zero }.count,
                             inheritedBlocks: final.blockStates.filter { $0 == .inherited }.count,
+                            unusedBlocks: final.blockStates.filter { $0 == .unused }.count,
                             blockSize: final.blockSize, kind: kind,
                             imageID: hex(id), elapsedNanoseconds: MonotonicClock.now() - start,
                             bmap: options.bmap ? BmapFile(imageSize: final.sourceSize, ranges: sink.bmapRanges) : nil,

@@ -25,11 +25,14 @@ public struct RestorePoint: Sendable {
     /// The images, the restore point itself first, its full image last.
     public let members: [Member]
     /// For every block: the member whose frame holds its bytes, `RestorePoint.zero` for a zero
-    /// block, `RestorePoint.unresolved` for a block inherited from an image not in `members`.
+    /// block, `RestorePoint.unresolved` for a block inherited from an image not in `members`,
+    /// `RestorePoint.unused` for free space of the point's filesystems (`--used`).
     let holders: [Int32]
 
     static let zero: Int32 = -1
     static let unresolved: Int32 = -2
+    /// Free at the restore point, whatever an older image held there: nothing to restore.
+    static let unused: Int32 = -3
 
     /// The metadata of the point itself: the disk's size, layout and every block's digest.
     public var metadata: ImageMetadata { members[0].layout.metadata }
@@ -83,6 +86,7 @@ public struct RestorePoint: Sendable {
             }
             switch members[index].layout.metadata.blockStates[block] {
             case .zero: break
+            case .unused: holders[block] = Self.unused
             case .inherited: holders[block] = Self.unresolved
             case .data, .unreadable: holders[block] = Int32(index)
             }
@@ -98,6 +102,7 @@ public struct RestorePoint: Sendable {
         holders = member.layout.metadata.blockStates.map { state in
             switch state {
             case .zero: Self.zero
+            case .unused: Self.unused
             case .inherited: Self.unresolved
             case .data, .unreadable: 0
             }

@@ -10,7 +10,8 @@ public struct TargetMismatch: Error, Equatable, Sendable {
 
 /// The parallel stage of `verify IMAGE TARGET` and `restore --verify`: hashes each block the
 /// target holds and compares it with the digest the image recorded. Holes and zero chunks are
-/// compared with the digest of zeros, which is never computed twice.
+/// compared with the digest of zeros, which is never computed twice. Unused blocks (free space
+/// of a `--used` image's filesystems) are neither read nor compared: any bytes may stand there.
 final class TargetComparisonStage: ChunkStage {
     private let metadata: ImageMetadata
     private let zeroDigests: ZeroDigests
@@ -29,6 +30,10 @@ final class TargetComparisonStage: ChunkStage {
             let expected = metadata.digest(ofBlock: block)
             let matches: Bool
             let state = metadata.blockStates[block]
+            if state == .unused {
+                start += n
+                continue
+            }
             // Every block's digest is recorded, inherited ones too (an incremental image carries
             // the whole disk's), so a target is compared with the restore point it should hold.
             if chunk.kind != .data || isAllZero(chunk.base + start, count: n) {
@@ -49,7 +54,7 @@ extension ImageRestorer {
     public static func compare(_ metadata: ImageMetadata, target: FileDescriptor, isRegularFile: Bool, readAlignment: Int = 1,
                                threads: Int, counters: TransferCounters) throws {
         let source = ExtentSource(descriptor: target, range: 0..<metadata.sourceSize, seeksHoles: isRegularFile, detectsZeros: true,
-                                  readAlignment: readAlignment, counters: counters)
+                                  readAlignment: readAlignment, skipping: metadata.unusedRanges, counters: counters)
         let workers = max(1, threads)
         // Chunks on the image's block grid, so no block straddles two chunks.
         let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: max(metadata.chunkSize, metadata.blockSize), alignment: 4096)
