@@ -17,6 +17,10 @@ public struct BackupManifest: Sendable, Equatable {
     public var parent: [UInt8]?
     /// Seconds since the epoch.
     public var created: Int64
+    /// The image's place in its chain's history: one more than the chain's highest when it was
+    /// made (backups of a chain are one at a time), so two images made in the same second
+    /// still have an order.
+    public var sequence: Int = 1
     public var source: SourceIdentity
     public var sourceSize: Int64
     public var sectorSize: Int
@@ -29,12 +33,16 @@ public struct BackupManifest: Sendable, Equatable {
     public var zeroBlocks: Int
 
     public var idText: String { ImageWriter.hex(id) }
+
+    /// Oldest first: by creation time, then place in the chain, then id.
+    public var order: (Int64, Int, String) { (created, sequence, idText) }
     public var parentText: String? { parent.map(ImageWriter.hex) }
     /// The image file's name inside `images/`.
     public var imageFileName: String { ImageChainFiles.fileName(id: id) }
 
     public init(id: [UInt8], chain: String, kind: ImageKind, parent: [UInt8]?, created: Int64, source: SourceIdentity, sourceSize: Int64,
-                sectorSize: Int, blockSize: Int, imageBytes: Int64, storedBlocks: Int, inheritedBlocks: Int, zeroBlocks: Int) {
+                sectorSize: Int, blockSize: Int, imageBytes: Int64, storedBlocks: Int, inheritedBlocks: Int, zeroBlocks: Int,
+                sequence: Int = 1) {
         self.id = id
         self.chain = chain
         self.kind = kind
@@ -48,6 +56,7 @@ public struct BackupManifest: Sendable, Equatable {
         self.storedBlocks = storedBlocks
         self.inheritedBlocks = inheritedBlocks
         self.zeroBlocks = zeroBlocks
+        self.sequence = sequence
     }
 
     public func encoded() -> [UInt8] {
@@ -59,7 +68,7 @@ public struct BackupManifest: Sendable, Equatable {
     }
 
     private var fields: [(String, String)] {
-        [("id", idText), ("chain", chain), ("kind", kind.name), ("parent", parentText ?? "-"), ("created", String(created)),
+        [("id", idText), ("chain", chain), ("kind", kind.name), ("parent", parentText ?? "-"), ("created", String(created)), ("sequence", String(sequence)),
          ("source-path", source.path), ("source-type", source.type), ("source-uuid", source.uuid), ("source-label", source.label),
          ("source-size", String(sourceSize)), ("sector-size", String(sectorSize)), ("block-size", String(blockSize)),
          ("image-bytes", String(imageBytes)), ("stored-blocks", String(storedBlocks)), ("inherited-blocks", String(inheritedBlocks)),
@@ -108,7 +117,8 @@ public struct BackupManifest: Sendable, Equatable {
                                    label: try text("source-label")),
             sourceSize: try number("source-size"), sectorSize: Int(try number("sector-size")), blockSize: Int(try number("block-size")),
             imageBytes: try number("image-bytes"), storedBlocks: Int(try number("stored-blocks")),
-            inheritedBlocks: Int(try number("inherited-blocks")), zeroBlocks: Int(try number("zero-blocks")))
+            inheritedBlocks: Int(try number("inherited-blocks")), zeroBlocks: Int(try number("zero-blocks")),
+            sequence: Int(try number("sequence")))
     }
 
     static func escape(_ value: String) -> String {

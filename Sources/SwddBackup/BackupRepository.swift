@@ -88,7 +88,7 @@ public struct BackupRepository: Sendable {
                 throw Problem(message: "manifest '\(path)/manifests/\(name)' cannot be used: \(invalid.reason)")
             }
         }
-        return found.sorted { ($0.created, $0.idText) < ($1.created, $1.idText) }
+        return found.sorted { $0.order < $1.order }
     }
 
     /// Makes an image visible: its manifest, written once (the image file must be complete).

@@ -83,7 +83,8 @@ public enum BackupRun {
         let manifest = BackupManifest(id: id, chain: request.chain, kind: kind, parent: parent?.id, created: request.now, source: identity,
                                       sourceSize: summary.sourceSize, sectorSize: sectorSize, blockSize: summary.blockSize,
                                       imageBytes: summary.bytesStored, storedBlocks: summary.dataBlocks,
-                                      inheritedBlocks: summary.inheritedBlocks, zeroBlocks: summary.zeroBlocks)
+                                      inheritedBlocks: summary.inheritedBlocks, zeroBlocks: summary.zeroBlocks,
+                                      sequence: (chain.map(\.sequence).max() ?? 0) + 1)
         do {
             try repository.publish(manifest)
         } catch {

@@ -21,13 +21,13 @@ public enum PointInTime: Sendable, Equatable {
     public func select(from images: [BackupManifest]) throws(BackupRepository.Problem) -> BackupManifest? {
         switch self {
         case .latest:
-            return images.max { ($0.created, $0.idText) < ($1.created, $1.idText) }
+            return images.max { $0.order < $1.order }
         case .id(let prefix):
             let matches = images.filter { $0.idText.hasPrefix(prefix) }
             if matches.count > 1 { throw BackupRepository.Problem(message: "'\(prefix)' names \(matches.count) images; give more of the id") }
             return matches.first
         case .time(let seconds):
-            return images.filter { $0.created <= seconds }.max { ($0.created, $0.idText) < ($1.created, $1.idText) }
+            return images.filter { $0.created <= seconds }.max { $0.order < $1.order }
         }
     }
 

@@ -32,7 +32,7 @@ public struct RetentionPolicy: Sendable, Equatable {
 
     /// The decision for one chain's images: for each id kept, why.
     public func keep(_ images: [BackupManifest]) -> [String: [Reason]] {
-        let newestFirst = images.sorted { ($0.created, $0.idText) > ($1.created, $1.idText) }
+        let newestFirst = images.sorted { $0.order > $1.order }
         var reasons: [String: [Reason]] = [:]
         let rules: [(Reason, Int, (LocalTime) -> [Int])] = [
             (.hourly, hourly, { [$0.year, $0.month, $0.day, $0.hour] }),

@@ -100,7 +100,7 @@ struct PruneCommand: ParsableCommand {
         var freed: Int64 = 0
         do {
             // Newest first: a child goes before the parent it needs.
-            for image in doomed.sorted(by: { ($0.created, $0.idText) > ($1.created, $1.idText) }) {
+            for image in doomed.sorted(by: { $0.order > $1.order }) {
                 try repo.remove(image)
                 freed += image.imageBytes
             }

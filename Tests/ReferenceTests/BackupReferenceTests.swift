@@ -120,6 +120,13 @@ struct BackupReferenceTests {
             swdd backup src.raw notrepo 2> err; echo "notrepo $?|notrepo 1"
             echo "$(cat err)|swdd: 'notrepo' is a directory that is not empty and not a swdd repository"
             """),
+        ScriptCase(name: "two backups in the same second keep their order: latest is the second, its parent the first", script: """
+            back 01; change src.raw 2; back 01; change src.raw 2; back 01
+            swdd repo repo --json > list
+            echo "$(field kind < list)|full incremental incremental"
+            ids=$(field id < list); echo "$(field parent < list | cut -d' ' -f2,3)|$(echo $ids | cut -d' ' -f1,2)"
+            swdd restore repo out --quiet && echo "$(sum out) $(cat want.01)"
+            """),
         ScriptCase(name: "prune keeps what a kept image needs; --dry-run and no keep option remove nothing", script: """
             back 01; for d in 02 03 04 05 06; do change src.raw 1; back $d --full-every 3; done
             echo "$(swdd repo repo --json | field kind)|full incremental incremental full incremental incremental"

@@ -315,7 +315,7 @@ private func listRun(_ program: String, _ arguments: [String], input: String? = 
     // standard error goes to a file and standard output to a pipe read to its end, so neither
     // can fill up and stall the child
     let errPath = NSTemporaryDirectory() + "swdd-list-stderr-\(UUID().uuidString)"
-    FileManager.default.createFile(atPath: errPath, contents: nil)
+    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
     defer { try? FileManager.default.removeItem(atPath: errPath) }
     let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
     let out = Pipe(), inPipe = Pipe()
