@@ -44,7 +44,11 @@ public struct BackupRepository: Sendable {
         guard let text = try store.read(markerName) else {
             throw Problem(message: "'\(store.description)' is not a swdd repository (no \(markerName) in it)")
         }
-        guard String(decoding: text, as: UTF8.self) == markerText else {
+        return try opened(store, marker: text)
+    }
+
+    private static func opened(_ store: any RepositoryStore, marker: [UInt8]) throws(Problem) -> BackupRepository {
+        guard String(decoding: marker, as: UTF8.self) == markerText else {
             throw Problem(message: "'\(store.description)' holds a \(markerName) of a version this swdd does not know")
         }
         return BackupRepository(store: store)
@@ -53,7 +57,7 @@ public struct BackupRepository: Sendable {
     /// Opens the repository in `store`, creating it if its directory does not exist or is
     /// empty; a directory holding anything else is refused (it is someone's data).
     public static func openOrCreate(_ store: any RepositoryStore) throws -> BackupRepository {
-        if isRepository(store) { return try open(store) }
+        if let marker = try store.read(markerName) { return try opened(store, marker: marker) }
         if let local = store.localPath, FileSystemPath.exists(local), (try? FileStatus.of(path: local))?.kind != .directory {
             throw Problem(message: "'\(local)' exists and is not a directory")
         }

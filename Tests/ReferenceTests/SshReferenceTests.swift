@@ -27,8 +27,8 @@ struct SshReferenceTests {
         done
         [ -s sshd.pid ] || exit 90
         trap 'kill $(cat sshd.pid) 2>/dev/null' EXIT
-        # The ssh command swdd is given: logs each remote command, then runs ssh.
-        printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> %s/ssh.log\nexec ssh -i %s/user -o StrictHostKeyChecking=no -o UserKnownHostsFile=%s/known -o BatchMode=yes -o LogLevel=ERROR "$@"\n' "$PWD" "$PWD" "$PWD" > logssh
+        # The ssh command swdd is given: logs each remote command (and the master's PID), then runs ssh.
+        printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> %s/ssh.log\ncase " $* " in *" -M "*) echo $$ > %s/master.pid;; esac\nexec ssh -i %s/user -o StrictHostKeyChecking=no -o UserKnownHostsFile=%s/known -o BatchMode=yes -o LogLevel=ERROR "$@"\n' "$PWD" "$PWD" "$PWD" "$PWD" > logssh
         chmod +x logssh
         SSH="$PWD/logssh"
         HOSTPORT=127.0.0.1:$port
@@ -88,9 +88,9 @@ struct SshReferenceTests {
             head -c 16M /dev/urandom | base64 | head -c 20M | dd of=src.raw bs=1M conv=notrunc status=none
             SWDD_NOW=2026-11-02T10:00 swdd backup src.raw "$R" --name disk --level 19 --ssh "$SSH" 2> err & pid=$!
             for n in $(seq 200); do ls repo/images/*.partial > /dev/null 2>&1 && break; sleep 0.05; done
-            # The connection itself: swdd's master ssh, whose session is a remote `cat > /dev/null`
-            # (multiplexed sessions hand their pipes to the master; [>] keeps this line from matching itself).
-            sleep 0.3; pkill -f "ControlPersist=no.*exec cat [>] /dev/null"; wait $pid; echo "killed $?|killed 1"
+            # The connection itself: swdd's master ssh (multiplexed sessions hand their pipes to it),
+            # whose PID the wrapper noted (the wrapper execs it).
+            sleep 0.3; kill "$(cat master.pid)"; wait $pid; echo "killed $?|killed 1"
             echo "$(grep -c 'failed, the repository is as it was' err) 1"
             swdd repo "$R" --ssh "$SSH" > after; echo "$(sum after) $(sum before)"
             swdd restore "$R" p1 --ssh "$SSH" --quiet && echo "$(sum p1) $(cat want.1)"
