@@ -1,7 +1,8 @@
 // swdd over ssh:// against an sshd the test starts on 127.0.0.1 (its own host key, user key and
 // authorized_keys, a high port): images and backup chains round-trip byte for byte (sha256sum),
 // awkward paths stay data, an incremental backup never downloads an image, and a connection
-// killed mid-upload leaves the repository as it was, and the next run continues its upload.
+// killed mid-upload leaves the repository as it was, and the next run continues its upload; a
+// mirror with a remote side is refused in one line.
 
 import Foundation
 import Testing
@@ -142,6 +143,15 @@ struct SshReferenceTests {
             echo "$(grep -c 'names an empty or invalid host' err) 1"
             swdd restore "ssh://$HOSTPORT" out --ssh "$SSH" 2> err; echo "no path $?|no path 2"
             swdd backup src.raw "ssh://$HOSTPORT$PWD/r" --ssh "ssh 'unclosed" 2> err; echo "bad ssh $?|bad ssh 2"
+            # A mirror needs swdd on the remote to hash its blocks: refused in one line, nothing written either side.
+            : > ssh.log
+            swdd mirror src.raw "ssh://$HOSTPORT/dev/sdz" 2> err; echo "mirror to $?|mirror to 1"
+            echo "$(grep -c "^swdd: cannot mirror 'ssh://$HOSTPORT/dev/sdz': a mirror to or from another machine needs swdd running there" err) 1"
+            echo "$(wc -l < err) 1"
+            swdd mirror "ssh://$HOSTPORT$PWD/src.raw" out.raw 2> err; echo "mirror from $?|mirror from 1"
+            echo "$(grep -c 'needs swdd running there to hash its blocks (as rsync needs rsync on both ends)' err) 1"
+            echo "$(ls out.raw out.raw.partial 2>/dev/null | wc -l) 0"
+            echo "$(wc -c < ssh.log) 0"
             """#),
     ]
 
