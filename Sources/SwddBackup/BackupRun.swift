@@ -42,9 +42,10 @@ public struct SourceMismatch: Error, Sendable {
 }
 
 /// One backup into a repository, under a lock the caller holds (`RepositoryLock.Use.append`):
-/// the chain's images read from their manifests, left-overs of interrupted runs removed, the
-/// source checked against the chain, the kind and parent chosen, the image written (as
-/// `.partial`, synced, renamed) from only its parent's metadata, and the manifest written last.
+/// the chain's images read from their manifests, the source checked against the chain, the kind
+/// and parent chosen, left-overs of interrupted runs removed — but for an interrupted upload of
+/// this very backup to a remote, which is continued (`InterruptedUpload`) — the image written
+/// (as `.partial`, synced, renamed) from only its parent's metadata, and the manifest written last.
 public enum BackupRun {
     /// `hold` (a filesystem freeze) is held while the source is read. `onImageFile` receives the `.partial` path before writing starts (for signal clean-up).
     public static func run(_ input: ImageInput, identity: SourceIdentity, sourceSize: Int64, sectorSize: Int,
