@@ -141,8 +141,8 @@ public enum ImageWriter {
         return options
     }
 
-    /// The header frame of an image of a positional source of `size` bytes (what a run to
-    /// be continued records before it starts).
+    /// The header frame of an image of a positional source of `sourceSize` bytes (what an
+    /// upload that may be continued records before it starts).
     public static func header(_ options: ImageOptions, id: [UInt8], sectorSize: Int, sourceSize: Int64) -> [UInt8] {
         makeHeader(effective(options), id: id, sectorSize: sectorSize, announcedSourceSize: sourceSize).encoded()
     }
