@@ -10,6 +10,9 @@ public struct BackupRequest: Sendable {
     public var policy = BackupKindPolicy()
     /// Start the chain over with a full image, even though the source differs from its images'.
     public var newChain = false
+    /// Continue an interrupted upload of this very backup (a remote repository), when the
+    /// source's blocks it holds still hash as they did; false: `--no-resume`.
+    public var resume = true
     public var options = ImageOptions()
     /// The image's creation time.
     public var now: Int64
@@ -27,6 +30,10 @@ public struct BackupResult: Sendable {
     public var summary: ImageSummary
     /// Left-overs of interrupted backups removed first.
     public var orphansRemoved: [String]
+    /// An interrupted upload continued: the source bytes and the image bytes it already held.
+    public var resumed: (sourceBytes: Int64, imageBytes: Int64)?
+    /// Why an interrupted upload of this backup was not continued (one line each).
+    public var notResumed: [String] = []
 }
 
 /// The source is not the one the chain was made from.
@@ -35,20 +42,16 @@ public struct SourceMismatch: Error, Sendable {
 }
 
 /// One backup into a repository, under a lock the caller holds (`RepositoryLock.Use.append`):
-/// the chain's images read from their manifests, left-overs of interrupted runs removed, the
-/// source checked against the chain, the kind and parent chosen, the image written (as
-/// `.partial`, synced, renamed) from only its parent's metadata, and the manifest written last.
+/// the chain's images read from their manifests, the source checked against the chain, the kind
+/// and parent chosen, left-overs of interrupted runs removed — but for an interrupted upload of
+/// this very backup to a remote, which is continued (`InterruptedUpload`) — the image written
+/// (as `.partial`, synced, renamed) from only its parent's metadata, and the manifest written last.
 public enum BackupRun {
     /// `hold` (a filesystem freeze) is held while the source is read. `onImageFile` receives the `.partial` path before writing starts (for signal clean-up).
     public static func run(_ input: ImageInput, identity: SourceIdentity, sourceSize: Int64, sectorSize: Int,
                            into repository: BackupRepository, request: BackupRequest, counters: TransferCounters,
                            hold: ReadingHold? = nil, onImageFile: (String) -> Void = { _ in }) throws -> BackupResult {
         let manifests = try repository.manifests()
-        var removed: [String] = []
-        for orphan in try repository.orphans(known: manifests) {
-            try repository.store.remove(orphan)
-            removed.append(repository.path + "/" + orphan)
-        }
         let chain = manifests.filter { $0.chain == request.chain }
         if let newest = chain.last, !request.newChain {
             if let difference = difference(newest, identity: identity, size: sourceSize, sectorSize: sectorSize) {
@@ -65,21 +68,68 @@ public enum BackupRun {
             defer { member.bytes.release() }
             options.parent = (member.layout.metadata, kind)
         }
-        let id = ImageWriter.newImageID()
-        options.imageID = id
         options.created = request.now
-        let name = "images/" + ImageChainFiles.fileName(id: id)
-        let output = try repository.store.createImage(name)
-        if let partial = output.partialPath { onImageFile(partial) }
-        let summary: ImageSummary
-        do {
-            summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize,
-                                            counters: counters, hold: hold)
-            try output.commit()
-        } catch {
-            output.abandon()
-            throw error
+
+        let orphans = try repository.orphans(known: manifests)
+        var notResumed: [String] = []
+        let resumable = repository.store as? any ResumableImageStore
+        let recording = resumable != nil && InterruptedUpload.records(options)
+        let key = InterruptedUpload.key(chain: request.chain, kind: kind, parent: parent, identity: identity, sourceSize: sourceSize,
+                                        sectorSize: sectorSize, options: options)
+        let header = { (id: [UInt8]) in ImageWriter.header(options, id: id, sectorSize: sectorSize, sourceSize: sourceSize) }
+        var interrupted: InterruptedUpload?
+        if let resumable, recording {
+            interrupted = try InterruptedUpload.find(among: orphans, in: resumable, key: key, chain: request.chain, header: header,
+                                                     reason: { notResumed.append($0) })
+            if interrupted != nil && !request.resume {
+                notResumed.append("not continuing the interrupted upload of '\(repository.path)/\(interrupted!.name).partial': --no-resume")
+                interrupted = nil
+            }
         }
+        var removed: [String] = []
+        let continued = interrupted.map { Set([$0.name + ".partial", $0.name + ".progress"]) } ?? []
+        for orphan in orphans where !continued.contains(orphan) {
+            try repository.store.remove(orphan)
+            removed.append(repository.path + "/" + orphan)
+        }
+
+        var id = interrupted?.id ?? ImageWriter.newImageID()
+        var summary: ImageSummary
+        while true {
+            options.imageID = id
+            let name = "images/" + ImageChainFiles.fileName(id: id)
+            let output: ImageOutput
+            if let interrupted, let resumable {
+                output = try resumable.continueImage(name, progress: interrupted.progress)
+            } else if let resumable, recording {
+                output = try resumable.createImage(name, progress: UploadProgress(key: key, header: header(id)))
+            } else {
+                output = try repository.store.createImage(name)
+            }
+            if let partial = output.partialPath { onImageFile(partial) }
+            do {
+                summary = try ImageWriter.write(input, to: output, options: options, identity: identity, sectorSize: sectorSize,
+                                                counters: counters, hold: hold, resuming: interrupted?.progress)
+                try output.commit()
+                break
+            } catch let changed as ResumedBlocksChanged {
+                // Never one image of two moments: what was sent is discarded, the image made again.
+                output.abandon()
+                try repository.store.remove(name + ".partial")
+                try repository.store.remove(name + ".progress")
+                let line = "not continuing the interrupted upload of '\(repository.path)/\(name).partial': the source changed at byte \(changed.offset) since"
+                // A freeze held for the read has ended with it: a second read here would not be frozen.
+                guard hold == nil else { throw SourceMismatch(message: line + "; its partial was removed, run the backup again") }
+                notResumed.append(line)
+                interrupted = nil
+                id = ImageWriter.newImageID()
+                counters.reset()
+            } catch {
+                output.abandon()
+                throw error
+            }
+        }
+        let name = "images/" + ImageChainFiles.fileName(id: id)
         let manifest = BackupManifest(id: id, chain: request.chain, kind: kind, parent: parent?.id, created: request.now, source: identity,
                                       sourceSize: summary.sourceSize, sectorSize: sectorSize, blockSize: summary.blockSize,
                                       imageBytes: summary.bytesStored, storedBlocks: summary.dataBlocks,
@@ -91,7 +141,8 @@ public enum BackupRun {
             try? repository.store.remove(name)
             throw error
         }
-        return BackupResult(manifest: manifest, parent: parent, summary: summary, orphansRemoved: removed)
+        return BackupResult(manifest: manifest, parent: parent, summary: summary, orphansRemoved: removed,
+                            resumed: interrupted.map { ($0.progress.sourceBytes, $0.progress.imageBytes) }, notResumed: notResumed)
     }
 
     /// How the source differs from the chain's newest image, or nil when it is the same one:

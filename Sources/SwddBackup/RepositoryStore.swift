@@ -32,6 +32,17 @@ public protocol RepositoryStore: Sendable {
     func close()
 }
 
+/// A store whose interrupted image uploads can be continued (a remote one, where sending the
+/// image again is what costs): an image written with a sidecar (`UploadProgress`, as
+/// `name.progress`) is kept when its run ends unfinished.
+public protocol ResumableImageStore: RepositoryStore {
+    /// A new image with its sidecar.
+    func createImage(_ name: String, progress: UploadProgress) throws -> ImageOutput
+    /// The interrupted `name.partial`, cut to the frames `progress` keeps and continued.
+    func continueImage(_ name: String, progress: UploadProgress) throws -> ImageOutput
+    func size(_ name: String) throws -> Int64
+}
+
 /// `write(replacing: false)` found the object there.
 public struct ObjectExists: Error, Sendable {
     public var name: String
@@ -96,7 +107,7 @@ public struct LocalDirectoryStore: RepositoryStore {
 
 /// A repository in a directory on another machine, through the system ssh client; the remote
 /// needs a POSIX shell and coreutils only.
-public struct SshStore: RepositoryStore {
+public struct SshStore: ResumableImageStore {
     public let files: RemoteFiles
     public let root: RemotePath
 
@@ -132,5 +143,12 @@ public struct SshStore: RepositoryStore {
         RemoteImageBytes(files, path: path(name), knownSize: knownSize)
     }
     public func createImage(_ name: String) throws -> ImageOutput { try ImageOutput.remote(files, path: path(name)) }
+    public func createImage(_ name: String, progress: UploadProgress) throws -> ImageOutput {
+        try ImageOutput.remote(files, path: path(name), progress: progress)
+    }
+    public func continueImage(_ name: String, progress: UploadProgress) throws -> ImageOutput {
+        try ImageOutput.resumedRemote(files, path: path(name), progress: progress)
+    }
+    public func size(_ name: String) throws -> Int64 { try files.size(path(name)) }
     public func close() { files.session.close() }
 }

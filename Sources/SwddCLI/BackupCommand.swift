@@ -48,6 +48,9 @@ struct BackupCommand: ParsableCommand {
     @Flag(help: "Start the chain over with a full image of a source that differs from its images'.")
     var newChain = false
 
+    @Flag(help: "Do not continue an interrupted upload to a remote repository: send the whole image again.")
+    var noResume = false
+
     @OptionGroup var encoding: EncodingOptions
 
     @Option(help: ArgumentHelp("Change-tracking block of a chain's full image: 64K to 1M, a power of two.", valueName: "size"))
@@ -112,6 +115,7 @@ struct BackupCommand: ParsableCommand {
         request.kind = full ? .full : incremental ? .incremental : differential ? .differential : nil
         request.policy = BackupKindPolicy(fullEvery: BackupKindPolicy.parse(fullEvery)!)
         request.newChain = newChain
+        request.resume = !noResume
         request.options = options
 
         // Everything a backup writes lives in the repository: it must not be on a filesystem it freezes.
@@ -165,6 +169,7 @@ struct BackupCommand: ParsableCommand {
         if !result.orphansRemoved.isEmpty && !quiet {
             support.complain("removed \(result.orphansRemoved.count) file\(result.orphansRemoved.count == 1 ? "" : "s") an interrupted backup left in '\(repo.path)/images'")
         }
+        if !quiet { for line in result.notResumed { support.complain(line) } }
         if keepGoing && !s.unreadable.isEmpty {
             support.complain("'\(source)' could not be read in \(support.unreadableSummary(s.unreadable)); zeros were stored there")
         }
@@ -178,7 +183,9 @@ struct BackupCommand: ParsableCommand {
             support.complain("backed up '\(source)' (\(ProgressLine.binarySize(s.sourceSize))) into '\(repository)' as \(m.kind.name) image "
                              + "\(m.shortName)\(parent) of chain '\(m.chain)': \(ProgressLine.binarySize(Int64(s.dataBlocks) * Int64(s.blockSize))) "
                              + "changed, \(ProgressLine.binarySize(s.bytesStored)) stored, in "
-                             + support.timeAndRate(bytes: s.sourceSize, nanoseconds: s.elapsedNanoseconds))
+                             + support.timeAndRate(bytes: s.sourceSize, nanoseconds: s.elapsedNanoseconds)
+                             + (result.resumed.map { "; resumed at \(ProgressLine.binarySize($0.sourceBytes)) of \(ProgressLine.binarySize(s.sourceSize)) "
+                                 + "(\(ProgressLine.binarySize($0.imageBytes)) not sent again)" } ?? ""))
         }
         if !s.unreadable.isEmpty { throw ExitCode(support.partlyUnreadable) }
     }
@@ -190,7 +197,8 @@ struct BackupCommand: ParsableCommand {
             "id": "\(m.idText)", "kind": "\(m.kind.name)", "parent": \(m.parentText.map { "\"\($0)\"" } ?? "null"), \
             "created": \(m.created), "source_bytes": \(s.sourceSize), "bytes_read": \(s.bytesRead), "image_bytes": \(s.bytesStored), \
             "block_size": \(s.blockSize), "changed_blocks": \(s.dataBlocks), "inherited_blocks": \(s.inheritedBlocks), \
-            "zero_blocks": \(s.zeroBlocks), "seconds": \(Double(s.elapsedNanoseconds) / 1e9)}
+            "zero_blocks": \(s.zeroBlocks), "resumed_source_bytes": \(result.resumed?.sourceBytes ?? 0), \
+            "resumed_image_bytes": \(result.resumed?.imageBytes ?? 0), "seconds": \(Double(s.elapsedNanoseconds) / 1e9)}
 
             """
     }

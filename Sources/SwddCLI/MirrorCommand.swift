@@ -1,6 +1,7 @@
 import ArgumentParser
 import SwddBackup
 import SwddEngine
+import SwddRemote
 import SwddSystem
 
 /// `swdd mirror SOURCE TARGET`: TARGET made an exact, uncompressed copy of SOURCE, writing only
@@ -20,7 +21,8 @@ struct MirrorCommand: ParsableCommand {
             size; of a larger device only the first SOURCE-size bytes are written. A new file is \
             written as TARGET.partial and renamed when done. A mounted or busy device, a device \
             smaller than SOURCE, or one whose logical sector size differs from SOURCE's (512 for \
-            a file) is refused; --force overrides all but the size.
+            a file) is refused; --force overrides all but the size. Both sides are local: an \
+            ssh:// side is refused (comparing it block by block would need swdd on the remote).
             """)
 
     @Argument(help: "A regular file or block device to copy.")
@@ -49,6 +51,14 @@ struct MirrorCommand: ParsableCommand {
         if let threads, threads < 1 {
             support.complain("invalid thread count \(threads)")
             throw ExitCode(2)
+        }
+        if let remote = [source, target].first(where: RemoteLocation.isRemote) {
+            // Without a program there to hash its blocks, every block of the remote side would
+            // cross the connection to be compared: no better than imaging it.
+            support.complain("cannot mirror '\(remote)': a mirror to or from another machine needs swdd running there to hash its "
+                             + "blocks (as rsync needs rsync on both ends), which this swdd does not start; run 'swdd mirror' on "
+                             + "that machine, or use 'swdd image' and 'swdd restore' with an ssh:// image")
+            throw ExitCode(support.failed)
         }
         let workers = threads ?? ProcessorCount.online
         let from: MirrorSide

@@ -24,4 +24,12 @@ public final class TransferCounters: Sendable {
     public func addWritten(_ bytes: Int) { written.add(Int64(bytes), ordering: .relaxed) }
     public func addSkipped(_ bytes: Int) { skipped.add(Int64(bytes), ordering: .relaxed) }
     public func addChunk() { chunks.add(1, ordering: .relaxed) }
+
+    /// Back to nothing moved: a run that starts over reports only its second attempt.
+    public func reset() {
+        read.store(0, ordering: .relaxed)
+        written.store(0, ordering: .relaxed)
+        skipped.store(0, ordering: .relaxed)
+        chunks.store(0, ordering: .relaxed)
+    }
 }

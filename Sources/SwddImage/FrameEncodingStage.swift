@@ -62,6 +62,9 @@ final class FrameEncodingStage: ChunkStage {
     /// parent recorded is inherited, not stored (the parent's data is never read).
     private let parent: ImageMetadata?
     private let sourceFoundZeroChunks: Bool
+    /// Chunks before this source offset (the frames an interrupted upload already holds) are
+    /// hashed, not encoded: their states and digests are checked against the recorded ones.
+    private let encodesFrom: Int64
 
     /// `codec` nil stores frames uncompressed; `bmap` also computes the bmap's ranges.
     /// `sourceFoundZeroChunks`: the source checks every chunk it reads for zeros and marks an
@@ -69,8 +72,9 @@ final class FrameEncodingStage: ChunkStage {
     /// builds them), so a block that is the whole of a `.data` chunk is known to hold data and is
     /// not scanned a second time — a scan that reads the whole chunk when its data starts late.
     init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false,
-         parent: ImageMetadata? = nil, sourceFoundZeroChunks: Bool = true) {
+         parent: ImageMetadata? = nil, sourceFoundZeroChunks: Bool = true, encodesFrom: Int64 = 0) {
         self.codec = codec
+        self.encodesFrom = encodesFrom
         self.sourceFoundZeroChunks = sourceFoundZeroChunks
         self.mapsForBmap = bmap
         self.parent = parent
@@ -108,6 +112,10 @@ final class FrameEncodingStage: ChunkStage {
                 digests += zeroDigests.digest(length: n)
             }
             start += n
+        }
+        if chunk.offset < encodesFrom {
+            chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: nil, count: 0, states: states, digests: digests, unreadable: unreadable)
+            return
         }
         if chunk.kind == .data { allZero = !states.contains(.data) && !states.contains(.unreadable) }
         if allZero {

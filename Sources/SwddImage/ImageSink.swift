@@ -3,7 +3,9 @@ import SwddSystem
 
 /// The sink of `swdd image`: the header frame, then each chunk's frame in sequence, then the
 /// metadata (block map, block digests) and the seek table. Everything goes out with `write`
-/// in order, so the same sink serves a file and a pipe.
+/// in order, so the same sink serves a file and a pipe. Continuing an interrupted upload, it
+/// starts with the frames already there (`resumed`): their chunks are only checked against
+/// what was recorded, and the metadata is built from the records plus the new frames.
 final class ImageSink: ChunkSink {
     private let output: ImageOutput
     private var metadata: ImageMetadata
@@ -14,12 +16,27 @@ final class ImageSink: ChunkSink {
     /// The bmap's ranges, in order (only with `--bmap`).
     private(set) var bmapRanges: [BmapFile.Range] = []
     private var headerWritten = false
+    private let resumed: [UploadProgress.Frame]
+    private var framesSeen = 0
 
-    init(output: ImageOutput, header: ImageHeader, metadata: ImageMetadata, counters: TransferCounters?) {
+    init(output: ImageOutput, header: ImageHeader, metadata: ImageMetadata, counters: TransferCounters?, resumed: UploadProgress? = nil) {
         self.output = output
         self.header = header
         self.metadata = metadata
         self.counters = counters
+        self.resumed = resumed?.frames ?? []
+        if let resumed {
+            headerWritten = true
+            table.entries.append(.init(compressedSize: UInt32(resumed.header.count), decompressedSize: 0))
+            for frame in resumed.frames {
+                table.entries.append(.init(compressedSize: frame.compressedSize, decompressedSize: frame.decompressedSize))
+                self.metadata.blockStates += frame.states
+                self.metadata.blockDigests += frame.digests
+                self.metadata.sourceSize += Int64(frame.decompressedSize)
+            }
+            bytesStored = resumed.imageBytes
+            writebackStarted = bytesStored
+        }
     }
 
     /// The metadata as written at the end (sizes and block map filled in).
@@ -36,7 +53,19 @@ final class ImageSink: ChunkSink {
     func consume(_ chunk: Chunk) throws {
         try writeHeader()
         guard let frame = chunk.attachments[EncodedFrame.self] else { return }
+        defer { framesSeen += 1 }
+        if framesSeen < resumed.count {
+            let recorded = resumed[framesSeen]
+            guard recorded.decompressedSize == chunk.length, recorded.states == frame.states, recorded.digests == frame.digests else {
+                throw ResumedBlocksChanged(offset: chunk.offset)
+            }
+            counters?.addWritten(chunk.length)
+            counters?.addChunk()
+            return
+        }
         try frame.withBytes { bytes in try write(bytes) }
+        try output.recordFrame(UploadProgress.Frame(compressedSize: UInt32(frame.count), decompressedSize: UInt32(chunk.length),
+                                                    states: frame.states, digests: frame.digests))
         table.entries.append(.init(compressedSize: UInt32(frame.count), decompressedSize: UInt32(chunk.length)))
         bmapRanges += frame.bmapRanges
         for range in frame.unreadable {
@@ -83,4 +112,10 @@ final class ImageSink: ChunkSink {
 
     private static let writebackStep: Int64 = 16 << 20
     private var writebackStarted: Int64 = 0
+}
+
+/// Continuing an interrupted upload: a block it already holds no longer hashes as it did.
+public struct ResumedBlocksChanged: Error, Sendable {
+    /// The source offset of the first frame that differs.
+    public var offset: Int64
 }

@@ -70,17 +70,16 @@ public struct ImageSummary: Sendable {
 public enum ImageWriter {
     /// - Parameter hold: held while the source is read, released after its last chunk (a
     ///   file system freeze: `--freeze`).
+    /// - Parameter resuming: the frames an interrupted upload already holds (`output` appends
+    ///   to it): the source is read from its start all the same, but those frames' blocks are
+    ///   hashed and checked against the records (`ResumedBlocksChanged` when one differs), not
+    ///   encoded or sent.
     public static func write(_ input: ImageInput, to output: ImageOutput, options: ImageOptions, identity: SourceIdentity,
-                             sectorSize: Int, counters: TransferCounters, hold: ReadingHold? = nil) throws -> ImageSummary {
+                             sectorSize: Int, counters: TransferCounters, hold: ReadingHold? = nil,
+                             resuming: UploadProgress? = nil) throws -> ImageSummary {
         let start = MonotonicClock.now()
-        var options = options
+        let options = effective(options)
         let kind = options.parent?.kind ?? .full
-        if let parent = options.parent?.metadata {
-            // Blocks are compared with the parent's, block for block: the same grid and digest.
-            options.chunkSize = parent.chunkSize
-            options.blockSize = parent.blockSize
-            options.hash = parent.hash
-        }
         var source: ChunkSource
         var announced: Int64 = 0
         switch input {
@@ -94,22 +93,22 @@ public enum ImageWriter {
         }
         if let hold { source = HeldSource(source, hold: hold) }
         let id = options.imageID ?? newImageID()
-        var header = ImageHeader(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
-                                 sectorSize: sectorSize, announcedSourceSize: announced, imageID: id)
+        let header = makeHeader(options, id: id, sectorSize: sectorSize, announcedSourceSize: announced)
+        if let resuming, resuming.header != header.encoded() {
+            throw ImageFormatError.damaged(offset: 0, "the interrupted upload's header is not this image's")
+        }
         var metadata = ImageMetadata(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
                                      sectorSize: sectorSize, sourceSize: 0, imageID: id, created: options.created ?? WallClock.secondsSinceEpoch(),
                                      source: identity)
         metadata.filesystems = options.filesystems
         if let parent = options.parent?.metadata {
-            header.kind = kind
-            header.parentID = parent.imageID
             metadata.kind = kind
             metadata.parentID = parent.imageID
         }
-        let sink = ImageSink(output: output, header: header, metadata: metadata, counters: counters)
+        let sink = ImageSink(output: output, header: header, metadata: metadata, counters: counters, resumed: resuming)
         let stage = FrameEncodingStage(codec: options.store ? nil : ZstdCodec(level: options.level), hash: options.hash,
                                        chunkSize: options.chunkSize, blockSize: options.blockSize, bmap: options.bmap,
-                                       parent: options.parent?.metadata)
+                                       parent: options.parent?.metadata, encodesFrom: resuming?.sourceBytes ?? 0)
         let workers = max(1, options.threads)
         // Each worker holds a chunk, the reader one, the sink one, and one waits in each queue.
         let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: options.chunkSize, alignment: 4096)
@@ -128,6 +127,34 @@ public enum ImageWriter {
                             imageID: hex(id), elapsedNanoseconds: MonotonicClock.now() - start,
                             bmap: options.bmap ? BmapFile(imageSize: final.sourceSize, ranges: sink.bmapRanges) : nil,
                             unreadable: final.unreadable)
+    }
+
+    /// The options an image is written with: an incremental or differential image's blocks are
+    /// compared with its parent's, block for block, so it takes the parent's grid and digest.
+    public static func effective(_ options: ImageOptions) -> ImageOptions {
+        var options = options
+        if let parent = options.parent?.metadata {
+            options.chunkSize = parent.chunkSize
+            options.blockSize = parent.blockSize
+            options.hash = parent.hash
+        }
+        return options
+    }
+
+    /// The header frame of an image of a positional source of `sourceSize` bytes (what an
+    /// upload that may be continued records before it starts).
+    public static func header(_ options: ImageOptions, id: [UInt8], sectorSize: Int, sourceSize: Int64) -> [UInt8] {
+        makeHeader(effective(options), id: id, sectorSize: sectorSize, announcedSourceSize: sourceSize).encoded()
+    }
+
+    private static func makeHeader(_ options: ImageOptions, id: [UInt8], sectorSize: Int, announcedSourceSize: Int64) -> ImageHeader {
+        var header = ImageHeader(hash: options.hash, chunkSize: options.chunkSize, blockSize: options.blockSize,
+                                 sectorSize: sectorSize, announcedSourceSize: announcedSourceSize, imageID: id)
+        if let parent = options.parent {
+            header.kind = parent.kind
+            header.parentID = parent.metadata.imageID
+        }
+        return header
     }
 
     /// 16 random bytes.

@@ -135,6 +135,12 @@ public struct RemoteFiles: Sendable {
         RemoteUpload(files: self, path: path, child: try session.start("exec cat > \(path.shellWord)"))
     }
 
+    /// A stream appended to `path` once it is cut to its first `size` bytes (coreutils' `truncate`).
+    public func append(_ path: RemotePath, truncatingTo size: Int64) throws -> RemoteUpload {
+        let p = path.shellWord
+        return RemoteUpload(files: self, path: path, child: try session.start("[ -f \(p) ] || exit 3; truncate -s \(size) -- \(p) && exec cat >> \(p)"))
+    }
+
     /// `path`'s bytes from `offset` to its end, as the child's output.
     public func download(_ path: RemotePath, from offset: Int64) throws -> ChildProcess {
         let p = path.shellWord

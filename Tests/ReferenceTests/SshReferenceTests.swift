@@ -1,7 +1,8 @@
 // swdd over ssh:// against an sshd the test starts on 127.0.0.1 (its own host key, user key and
 // authorized_keys, a high port): images and backup chains round-trip byte for byte (sha256sum),
 // awkward paths stay data, an incremental backup never downloads an image, and a connection
-// killed mid-upload leaves the repository as it was.
+// killed mid-upload leaves the repository as it was, and the next run continues its upload; a
+// mirror with a remote side is refused in one line.
 
 import Foundation
 import Testing
@@ -98,6 +99,43 @@ struct SshReferenceTests {
             echo "$(ls repo/images | grep -c partial) 0"
             swdd restore "$R" p3 --ssh "$SSH" --quiet && echo "$(sum p3) $(sum src.raw)"
             """#),
+        ScriptCase(name: "an upload killed mid-way resumes from its last whole frame; a changed source or --no-resume starts over", script: #"""
+            R="ssh://$HOSTPORT$PWD/repo"
+            # Text: zstd -19 takes seconds over it, time enough to cut the connection mid-upload.
+            head -c 9M /dev/urandom | base64 | head -c 12M > src.raw
+            # Starts a backup of chain $1, cuts its connection once 2 MB of the image arrived.
+            interrupt() {
+                SWDD_NOW=2026-11-01T10:00 swdd backup src.raw "$R" --name "$1" --level 19 --ssh "$SSH" 2> err & pid=$!
+                for n in $(seq 600); do [ "$(cat repo/images/*.partial 2>/dev/null | wc -c)" -ge 2000000 ] && break; sleep 0.05; done
+                pkill -f "ControlPersist=no.*exec cat [>] /dev/null"; wait $pid; echo "killed $1 $?|killed $1 1"
+                echo "$(ls repo/images | grep -c '\.img\.zst\.p') 2"
+            }
+            again() { : > ssh.log; SWDD_NOW=2026-11-01T11:00 swdd backup src.raw "$R" --name "$@" --level 19 --ssh "$SSH" 2> err; echo "again $1 $?|again $1 0"; }
+            interrupt a
+            again a
+            echo "$(grep -c 'resumed at .* of 12 MiB (.* not sent again)' err) 1"
+            # The partial was cut to its last whole frame and appended to, never sent again from its start.
+            echo "$(grep -c 'truncate -s [1-9][0-9]* .*exec cat >> .*\.partial' ssh.log) 1"
+            echo "$(grep -c 'exec cat > .*\.partial' ssh.log) 0"
+            echo "$(ls repo/images | grep -c '\.p') 0"
+            echo "$(zstd -dcq repo/images/*.img.zst | sha256sum | cut -d' ' -f1) $(sum src.raw)"
+            swdd restore "$R" back.a --name a --ssh "$SSH" --quiet && echo "$(sum back.a) $(sum src.raw)"
+            swdd verify "$R" --ssh "$SSH" --quiet; echo "verify $?|verify 0"
+            # A block already sent changes between the runs: the image is made again, of the new source.
+            interrupt b
+            printf 'changed' | dd of=src.raw bs=1 seek=1000 conv=notrunc status=none
+            again b
+            echo "$(grep -c 'not continuing the interrupted upload .*: the source changed at byte 0 since' err) 1"
+            echo "$(grep -c 'resumed at' err) 0"
+            swdd restore "$R" back.b --name b --ssh "$SSH" --quiet && echo "$(sum back.b) $(sum src.raw)"
+            interrupt c
+            again c --no-resume
+            echo "$(grep -c 'not continuing the interrupted upload .*: --no-resume' err) 1"
+            echo "$(grep -c 'resumed at' err) 0"
+            swdd restore "$R" back.c --name c --ssh "$SSH" --quiet && echo "$(sum back.c) $(sum src.raw)"
+            swdd verify "$R" --ssh "$SSH" --quiet; echo "verify all $?|verify all 0"
+            echo "$(ls repo/images | grep -c '\.p') 0"
+            """#),
         ScriptCase(name: "an unreachable host or a bad location is one line and exit 1 or 2", script: #"""
             swdd backup src.raw "ssh://127.0.0.1:1/tmp/x" --ssh "$SSH" 2> err; echo "unreachable $?|unreachable 1"
             echo "$(grep -c "^swdd: cannot reach 'ssh://127.0.0.1:1/tmp/x'" err) 1"
@@ -105,6 +143,15 @@ struct SshReferenceTests {
             echo "$(grep -c 'names an empty or invalid host' err) 1"
             swdd restore "ssh://$HOSTPORT" out --ssh "$SSH" 2> err; echo "no path $?|no path 2"
             swdd backup src.raw "ssh://$HOSTPORT$PWD/r" --ssh "ssh 'unclosed" 2> err; echo "bad ssh $?|bad ssh 2"
+            # A mirror needs swdd on the remote to hash its blocks: refused in one line, nothing written either side.
+            : > ssh.log
+            swdd mirror src.raw "ssh://$HOSTPORT/dev/sdz" 2> err; echo "mirror to $?|mirror to 1"
+            echo "$(grep -c "^swdd: cannot mirror 'ssh://$HOSTPORT/dev/sdz': a mirror to or from another machine needs swdd running there" err) 1"
+            echo "$(wc -l < err) 1"
+            swdd mirror "ssh://$HOSTPORT$PWD/src.raw" out.raw 2> err; echo "mirror from $?|mirror from 1"
+            echo "$(grep -c 'needs swdd running there to hash its blocks (as rsync needs rsync on both ends)' err) 1"
+            echo "$(ls out.raw out.raw.partial 2>/dev/null | wc -l) 0"
+            echo "$(wc -c < ssh.log) 0"
             """#),
     ]
 
