@@ -107,7 +107,7 @@ struct SshReferenceTests {
             interrupt() {
                 SWDD_NOW=2026-11-01T10:00 swdd backup src.raw "$R" --name "$1" --level 19 --ssh "$SSH" 2> err & pid=$!
                 for n in $(seq 600); do [ "$(cat repo/images/*.partial 2>/dev/null | wc -c)" -ge 2000000 ] && break; sleep 0.05; done
-                pkill -f "ControlPersist=no.*exec cat [>] /dev/null"; wait $pid; echo "killed $1 $?|killed $1 1"
+                kill "$(cat master.pid)"; wait $pid; echo "killed $1 $?|killed $1 1"
                 echo "$(ls repo/images | grep -c '\.img\.zst\.p') 2"
             }
             again() { : > ssh.log; SWDD_NOW=2026-11-01T11:00 swdd backup src.raw "$R" --name "$@" --level 19 --ssh "$SSH" 2> err; echo "again $1 $?|again $1 0"; }
