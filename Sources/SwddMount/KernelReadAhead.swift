@@ -8,8 +8,8 @@ import SwddSystem
 /// reader of `disk` costs a request, a thread wake-up and a reply per 128 KiB. As root, the
 /// mount's bdi (`/sys/class/bdi/MAJOR:MINOR`, the mount's anonymous device) can be given a
 /// window of one decoded chunk, which libfuse 3's 1 MiB requests then carry whole: fewer,
-/// larger requests, each served out of one chunk. Measured on a 1 GiB disk-like image:
-/// sequential reads about 10–25% faster. Without root it stays as it is.
+/// larger requests, each served out of one chunk (in paired runs on a 1 GiB disk-like image a
+/// small gain, within the shared machine's noise). Without root it stays as it is.
 enum KernelReadAhead {
     /// Sets the read-ahead of the filesystem mounted at `mountPoint` to `kilobytes`; says
     /// whether it could (it cannot without root, or where sysfs is read-only).
