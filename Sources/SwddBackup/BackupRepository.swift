@@ -100,10 +100,12 @@ public struct BackupRepository: Sendable {
         try store.write(manifest.encoded(), to: manifestName(id: manifest.idText), replacing: false)
     }
 
-    /// Removes an image: the manifest first, so that it stops existing at once, then its file.
+    /// Removes an image: the manifest first, so that it stops existing at once, then its file,
+    /// then the records of its filesystem checks.
     public func remove(_ manifest: BackupManifest) throws {
         try store.remove(manifestName(id: manifest.idText))
         try store.remove(imageName(manifest))
+        try removeCheckRecords(of: manifest.idText)
     }
 
     /// Image files no manifest names: what interrupted backups left (`.partial` files, or a

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Synchronization
+import SwddBackup
 import SwddEngine
 import SwddImage
 import SwddMount
@@ -57,6 +58,7 @@ struct FilesystemVerification {
             support.complain("\(opened.description) is intact: every block it holds checked; checking its filesystems")
         }
         let checks = try checkFilesystems(opened, cleanup: cleanup)
+        keepRecord(of: checks, for: opened)
         if json {
             FileDescriptor.standardOutput.writeAll(Self.json(location, intact: true, problem: nil, checks: checks))
         } else {
@@ -113,6 +115,26 @@ struct FilesystemVerification {
                                               type: disk?.filesystems[partition.number]?.type))
         }
         return checks
+    }
+
+    /// Keeps what the checkers found for `swdd list IMAGE --fs` and `swdd repo`. A record
+    /// that cannot be written (read-only media) is said, and leaves the result as it is.
+    private func keepRecord(of checks: [FilesystemCheck], for opened: OpenedPoint) {
+        let entries = checks.map { check -> FilesystemCheckRecord.Entry in
+            let (result, status): (FilesystemCheckRecord.Result, Int32?) = switch check.outcome {
+            case .clean: (.clean, nil)
+            case .errorsFound(let status, _): (.errors, status)
+            case .noChecker: (.notChecked, nil)
+            }
+            return FilesystemCheckRecord.Entry(file: check.file, type: check.type, result: result, status: status,
+                                               journalReplayed: check.journalReplayed)
+        }
+        let record = FilesystemCheckRecord(image: opened.point.metadata.imageID, checked: WallClock.secondsSinceEpoch(), entries: entries)
+        do {
+            try opened.keep(record)
+        } catch {
+            ImageCommandSupport.complain("cannot keep the record of this check: \(ImageCommandSupport.reason(error))")
+        }
     }
 
     private func report(_ check: FilesystemCheck) {

@@ -70,7 +70,7 @@ struct ListCommand: ParsableCommand {
             // argument position for named targets and by listings printed for found ones.
             let separated = named ? index > 0 : !listed.isEmpty
             Self.emit((separated ? "\n\n" : "") + output.text)
-            if named && filesystems { Self.emit(UsedBlocksListing.section(forImage: path)) }
+            if named && filesystems { Self.emit(UsedBlocksListing.section(forImage: path) + CheckRecordListing.section(forImage: path)) }
             for warning in output.warnings { Self.complain("\(path): \(warning)") }
             listed.append(disk)
         }

@@ -11,6 +11,24 @@ struct OpenedPoint {
     var lock: RepositoryLock?
     /// How messages name it: `'IMAGE'`, or the repository, its time and image id.
     var description: String
+    /// Where `verify --fsck` keeps what it found: beside the image file, or in the repository.
+    var checkRecordPlace: CheckRecordPlace
+
+    enum CheckRecordPlace {
+        case besideImage(String)
+        case repository(BackupRepository)
+    }
+
+    /// Keeps `record` where this point's records go (`IMAGE.fsck`, replaced; or a new
+    /// `fsck/ID-TIME.fsck` object of the repository).
+    func keep(_ record: FilesystemCheckRecord) throws {
+        switch checkRecordPlace {
+        case .besideImage(let path):
+            try FileSystemPath.writeAtomically(record.encoded(), to: FilesystemCheckRecord.path(besideImage: path), replacing: true)
+        case .repository(let repository):
+            try repository.publish(record)
+        }
+    }
 
     /// Ends the lease and closes the images.
     func release() {
@@ -37,7 +55,8 @@ struct OpenedPoint {
                 }
                 let when = LocalTime(secondsSinceEpoch: chosen.created).text
                 return OpenedPoint(point: point, lock: lock,
-                                   description: "'\(location)' as of \(when) (\(chosen.kind.name) image \(chosen.shortName) of chain '\(chosen.chain)')")
+                                   description: "'\(location)' as of \(when) (\(chosen.kind.name) image \(chosen.shortName) of chain '\(chosen.chain)')",
+                                   checkRecordPlace: .repository(repository))
             } catch {
                 lock.release()
                 throw error
@@ -55,7 +74,7 @@ struct OpenedPoint {
                 point.release()
                 throw error
             }
-            return OpenedPoint(point: point, lock: nil, description: "'\(location)'")
+            return OpenedPoint(point: point, lock: nil, description: "'\(location)'", checkRecordPlace: .besideImage(location))
         } catch let error as ImageFormatError {
             support.complain("cannot \(purpose) '\(location)': \(error.reason)")
             throw ExitCode(support.status(for: error))

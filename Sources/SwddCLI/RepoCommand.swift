@@ -39,7 +39,9 @@ struct RepoCommand: ParsableCommand {
             }
         }
         let all = try support.manifests(of: repo)
-        let rows = manifests.map { Row(manifest: $0, cost: Cost(repo.restorePointCost($0, among: all))) }
+        // A listing without the records (unreadable fsck/) is still a listing.
+        let checks = (try? repo.latestCheckRecords()) ?? [:]
+        let rows = manifests.map { Row(manifest: $0, cost: Cost(repo.restorePointCost($0, among: all)), check: checks[$0.idText]) }
         let text = json ? Self.json(repository, rows) : Self.text(rows)
         FileDescriptor.standardOutput.writeAll(text)
         if rows.contains(where: { $0.cost.problem != nil }) { throw ExitCode(support.damaged) }
@@ -65,6 +67,8 @@ struct RepoCommand: ParsableCommand {
     struct Row {
         var manifest: BackupManifest
         var cost: Cost
+        /// The last `verify --fsck` of this point, if any.
+        var check: FilesystemCheckRecord?
     }
 
     static func text(_ rows: [Row]) -> String {
@@ -81,7 +85,7 @@ struct RepoCommand: ParsableCommand {
             out += "Chain '\(chain)': \(source.path), \(facts.joined(separator: ", "))\n"
             var table = TextTable(columns: [
                 .init("ID"), .init("Kind"), .init("Created"), .init("Size", rightAligned: true), .init("Changed", rightAligned: true),
-                .init("Parent"), .init("Restore"),
+                .init("Parent"), .init("Restore"), .init("Last fsck"),
             ])
             for row in images {
                 let m = row.manifest
@@ -89,7 +93,7 @@ struct RepoCommand: ParsableCommand {
                     ?? "\(ProgressLine.binarySize(row.cost.bytes)) from \(row.cost.images) image\(row.cost.images == 1 ? "" : "s")"
                 table.append([m.shortName, m.kind.name, LocalTime(secondsSinceEpoch: m.created).text, ProgressLine.binarySize(m.imageBytes),
                               ProgressLine.binarySize(Int64(m.storedBlocks) * Int64(m.blockSize)), m.parentText.map { String($0.prefix(12)) } ?? "-",
-                              restore])
+                              restore, CheckRecordListing.column(row.check)])
             }
             out += table.render()
         }
@@ -120,6 +124,7 @@ struct RepoCommand: ParsableCommand {
             } else {
                 fields.append("\"restorable\": true, \"restore_bytes\": \(row.cost.bytes), \"restore_images\": \(row.cost.images)")
             }
+            fields.append("\"fsck\": " + CheckRecordListing.json(row.check))
             return "    {" + fields.joined(separator: ", ") + "}"
         }
         return "{\"repository\": \(repository.jsonQuoted), \"images\": [\n" + images.joined(separator: ",\n") + (images.isEmpty ? "" : "\n") + "]}\n"

@@ -180,6 +180,52 @@ import Testing
             echo "$(sed -n 's/^    //p' err | head -1)|$(head -1 ref.out)"
             echo "mounted after $(grep -c swdd-fsck /proc/mounts)|mounted after 0"
             """#),
+        MountCase(name: "verify --fsck keeps a record beside the image and in a repository; list --fs and repo show it, the newest winning", script: #"""
+            swdd image disk.raw d.img.zst 2> /dev/null
+            echo "before $(swdd list d.img.zst --fs | grep -c 'Filesystem checks')|before 0"
+            swdd verify --fsck d.img.zst 2> /dev/null; echo "clean $?|clean 0"
+            # The record names the image it is about (its id), and when.
+            echo "$(grep -Ec '^image [0-9a-f]{32}$' d.img.zst.fsck) $(grep -Ec '^checked [0-9]+$' d.img.zst.fsck)|1 1"
+            echo "$(grep -c '^file p1 ext4 clean -$' d.img.zst.fsck) $(grep -c '^file p2 vfat clean -$' d.img.zst.fsck)|1 1"
+            swdd list d.img.zst --fs > listing
+            echo "$(grep -c '^Filesystem checks (swdd verify --fsck, ' listing) 1"
+            echo "$(grep -Ec '^p1 +ext4 +clean$' listing) 1"
+            echo "$(grep -Ec '^p2 +vfat +clean$' listing) 1"
+            # A damaged ext4 (inode 12 cleared): its record says errors with e2fsck's status.
+            debugfs -w -R "clri <12>" p1.raw > /dev/null 2>&1
+            e2fsck -fn p1.raw > /dev/null 2>&1; ref=$?
+            dd if=p1.raw of=disk.raw bs=512 seek=2048 conv=notrunc status=none
+            swdd image disk.raw bad.img.zst 2> /dev/null
+            swdd verify --fsck bad.img.zst 2> /dev/null; echo "damaged $?|damaged 4"
+            echo "$(swdd list bad.img.zst --fs | grep -Ec "^p1 +ext4 +errors \(status $ref\)$") 1"
+            # A record left beside a file since replaced by another image is not shown for it.
+            cp d.img.zst.fsck bad.img.zst.fsck
+            echo "stale $(swdd list bad.img.zst --fs | grep -c 'Filesystem checks')|stale 0"
+            # A cut-short record is ignored, not an error.
+            head -c 40 d.img.zst.fsck > cut && mv cut d.img.zst.fsck
+            swdd list d.img.zst --fs > /dev/null; echo "cut short $?|cut short 0"
+            echo "cut short shown $(swdd list d.img.zst --fs | grep -c 'Filesystem checks')|cut short shown 0"
+            # In a repository: a new object per run, the newest shown; the image is never touched.
+            swdd backup disk.raw repo --name d 2> /dev/null
+            echo "$(swdd repo repo | grep -c ' -$')|1"
+            swdd verify --fsck repo 2> /dev/null; echo "repo damaged $?|repo damaged 4"
+            echo "$(swdd repo repo | grep -c "p1 errors (status $ref), p2 clean$")|1"
+            e2fsck -fy p1.raw > /dev/null 2>&1
+            dd if=p1.raw of=disk.raw bs=512 seek=2048 conv=notrunc status=none
+            # A new full image, so that prune --keep-last 1 can remove the first.
+            sleep 1.1; swdd backup disk.raw repo --name d --full 2> /dev/null
+            before=$(sha256sum repo/images/* | sha256sum)
+            swdd verify --fsck repo 2> /dev/null; echo "repo repaired $?|repo repaired 0"
+            sleep 1.1; swdd verify --fsck repo 2> /dev/null
+            echo "objects $(ls repo/fsck | wc -l)|objects 3"
+            echo "$(swdd repo repo | grep -c 'p1 clean, p2 clean$') 1"
+            echo "$(swdd repo repo | grep -c "p1 errors (status $ref), p2 clean$") 1"
+            echo "$(swdd repo repo --json | python3 -c 'import json,sys; print([i["fsck"]["passed"] for i in json.load(sys.stdin)["images"]])')|[False, True]"
+            echo "$(sha256sum repo/images/* | sha256sum)|$before"
+            # Prune removes an image's records with it.
+            swdd prune repo --keep-last 1 > /dev/null 2>&1; echo "prune $?|prune 0"
+            echo "objects after prune $(ls repo/fsck | wc -l)|objects after prune 2"
+            """#),
     ]
 
     @Test("mounts images and restore points as files, and checks their filesystems", arguments: cases)
