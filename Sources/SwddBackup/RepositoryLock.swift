@@ -106,9 +106,17 @@ public final class RepositoryLock: Sendable {
         let lease = Lease(id: id, use: use, host: host, pid: currentProcessID(), created: now, expires: now + leaseSeconds)
         let store = repository.store
         let lock = RepositoryLock(store: store, lease: lease)
-        try store.write(lease.encoded(), to: lock.name, replacing: false)
+        let leases: [(name: String, bytes: [UInt8])]
         do {
-            for (name, bytes) in try store.readAll(in: "locks", suffix: ".lock") ?? [] where name != id + ".lock" {
+            leases = try store.writeThenReadAll(lease.encoded(), to: lock.name, in: "locks", suffix: ".lock")
+        } catch is ObjectExists {
+            throw ObjectExists(name: lock.name)  // another lease with this id: not ours to remove
+        } catch {
+            try? store.remove(lock.name)  // written, perhaps, before the listing failed
+            throw error
+        }
+        do {
+            for (name, bytes) in leases where name != id + ".lock" {
                 guard let held = Lease.decode(bytes) else { continue }
                 if held.isStale(now: now, host: host) {
                     try? store.remove("locks/" + name)

@@ -28,8 +28,18 @@ public protocol RepositoryStore: Sendable {
     func openImage(_ name: String, knownSize: Int64?) throws -> any ImageBytes
     /// A new image, written as `name.partial` and renamed at `commit`.
     func createImage(_ name: String) throws -> ImageOutput
+    /// Writes a new object, then reads every object of `directory` ending in `suffix`: a lease
+    /// taken by writing, then listing (one round trip on a remote).
+    func writeThenReadAll(_ bytes: [UInt8], to name: String, in directory: String, suffix: String) throws -> [(name: String, bytes: [UInt8])]
     /// Releases connections.
     func close()
+}
+
+extension RepositoryStore {
+    public func writeThenReadAll(_ bytes: [UInt8], to name: String, in directory: String, suffix: String) throws -> [(name: String, bytes: [UInt8])] {
+        try write(bytes, to: name, replacing: false)
+        return try readAll(in: directory, suffix: suffix) ?? []
+    }
 }
 
 /// A store whose interrupted image uploads can be continued (a remote one, where sending the
@@ -131,6 +141,14 @@ public struct SshStore: ResumableImageStore {
     public func write(_ bytes: [UInt8], to name: String, replacing: Bool) throws {
         do {
             try files.write(bytes, to: path(name), replacing: replacing)
+        } catch let failure as SshSession.Failure where failure.message.hasSuffix(": it exists") {
+            throw ObjectExists(name: name)
+        }
+    }
+
+    public func writeThenReadAll(_ bytes: [UInt8], to name: String, in directory: String, suffix: String) throws -> [(name: String, bytes: [UInt8])] {
+        do {
+            return try files.writeThenReadAll(bytes, to: path(name), in: path(directory), suffix: suffix)
         } catch let failure as SshSession.Failure where failure.message.hasSuffix(": it exists") {
             throw ObjectExists(name: name)
         }

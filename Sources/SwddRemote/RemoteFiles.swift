@@ -76,13 +76,21 @@ public struct RemoteFiles: Sendable {
     /// Every file of `directory` whose name ends in `suffix`, with its bytes, in one round trip;
     /// nil when the directory does not exist.
     public func readAll(in directory: RemotePath, suffix: String) throws -> [(name: String, bytes: [UInt8])]? {
-        let d = directory.shellWord
-        // Per file: its name, NUL, its size, NUL, its bytes.
-        let script = "[ -d \(d) ] || exit 3; cd \(d) && for f in *\(ShellQuoting.quote(suffix)); do [ -f \"$f\" ] || continue; "
-            + "printf '%s\\0%s\\0' \"$f\" \"$(wc -c < \"$f\")\"; cat -- \"$f\"; done; exit 0"
-        let (status, output) = try session.run(script)
+        let (status, output) = try session.run(Self.readAllScript(directory, suffix: suffix))
         if status == 3 { return nil }
         guard status == 0 else { throw failure("cannot read", directory, status: status) }
+        return try parseReadAll(output, directory: directory)
+    }
+
+    /// Per file of `directory` ending in `suffix`: its name, NUL, its size, NUL, its bytes; exit 3
+    /// when the directory does not exist.
+    private static func readAllScript(_ directory: RemotePath, suffix: String) -> String {
+        let d = directory.shellWord
+        return "[ -d \(d) ] || exit 3; cd \(d) && for f in *\(ShellQuoting.quote(suffix)); do [ -f \"$f\" ] || continue; "
+            + "printf '%s\\0%s\\0' \"$f\" \"$(wc -c < \"$f\")\"; cat -- \"$f\"; done; exit 0"
+    }
+
+    private func parseReadAll(_ output: [UInt8], directory: RemotePath) throws -> [(name: String, bytes: [UInt8])] {
         var files: [(name: String, bytes: [UInt8])] = []
         var at = output.startIndex
         while at < output.endIndex {
@@ -97,6 +105,15 @@ public struct RemoteFiles: Sendable {
         return files
     }
 
+    /// Writes `bytes` as a new `path` (as `write(replacing: false)`), then reads every file of
+    /// `directory` ending in `suffix`, in one round trip: a lease taken by writing, then listing.
+    public func writeThenReadAll(_ bytes: [UInt8], to path: RemotePath, in directory: RemotePath, suffix: String) throws -> [(name: String, bytes: [UInt8])] {
+        let script = "(\n" + Self.writeScript(path, replacing: false) + "\n) || exit $?\n" + Self.readAllScript(directory, suffix: suffix)
+        let (status, output) = try session.run(script, input: bytes)
+        guard status == 0 else { throw failure(status == 3 ? "cannot read" : "cannot write", status == 3 ? directory : path, status: status) }
+        return try parseReadAll(output, directory: directory)
+    }
+
     public func exists(_ path: RemotePath) throws -> Bool {
         let (status, _) = try session.run("[ -e \(path.shellWord) ]")
         if status == 255 { throw failure("cannot reach", path, status: status) }
@@ -106,18 +123,23 @@ public struct RemoteFiles: Sendable {
     /// Writes `bytes` as `path`, complete or not at all; with `replacing` false an existing
     /// `path` is an error and stays as it was.
     public func write(_ bytes: [UInt8], to path: RemotePath, replacing: Bool) throws {
+        let (status, _) = try session.run(Self.writeScript(path, replacing: replacing), input: bytes)
+        guard status == 0 else { throw failure("cannot write", path, status: status) }
+    }
+
+    /// Standard input to a temporary name beside `path`, synced, then moved (`replacing`) or
+    /// linked (exit 4 when `path` exists) into place, and the directory synced.
+    private static func writeScript(_ path: RemotePath, replacing: Bool) -> String {
         let p = path.shellWord
         let place = replacing ? "mv -f -- \"$t\" \(p) || exit 1"
             : "ln -- \"$t\" \(p) 2>/dev/null || { rm -f -- \"$t\"; [ -e \(p) ] && exit 4; exit 1; }; rm -f -- \"$t\""
-        let script = """
+        return """
             t=\(p).tmp.$$
             cat > "$t" && sync -- "$t" || { rm -f -- "$t"; exit 1; }
             \(place)
             sync -- "$(dirname -- \(p))" 2>/dev/null
             exit 0
             """
-        let (status, _) = try session.run(script, input: bytes)
-        guard status == 0 else { throw failure("cannot write", path, status: status) }
     }
 
     public func remove(_ path: RemotePath) throws {
