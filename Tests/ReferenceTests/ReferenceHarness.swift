@@ -300,8 +300,10 @@ enum DDReference {
         let check = c.check.isEmpty ? nil : shell(c.check, in: work, locale: c.locale, path: bin)
         var files: [String: [UInt8]] = [:]
         if !c.cleanup.isEmpty { _ = shell(c.cleanup, in: work, locale: c.locale, path: bin) }
-        // Detach before reading images back so the device's page cache has reached the file.
-        for device in attached { _ = shell("losetup -d '\(device)'", in: caseDir) }
+        // Flush the device's page cache into its file before reading the images back: a detach
+        // alone flushes only when nothing else has the device open, and other suites running at
+        // the same time may (probing every block device), which then left the file stale.
+        for device in attached { _ = shell("blockdev --flushbufs '\(device)'; losetup -d '\(device)'", in: caseDir) }
         attached.removeAll()
         files = collectFiles(in: work)
         var checkText = ""
