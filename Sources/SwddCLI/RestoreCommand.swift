@@ -77,17 +77,7 @@ struct RestoreCommand: ParsableCommand {
             throw ExitCode(2)
         }
         if let pair = bmap ?? bmapBesideForeignImage() { return try restoreBmapPair(bmapPath: pair) }
-        let point: RestorePoint
-        do {
-            point = try ImageChainFiles.point(opening: image)
-            try point.checkComplete()
-        } catch let error as ImageFormatError {
-            support.complain("cannot restore '\(image)': \(error.reason)")
-            throw ExitCode(support.status(for: error))
-        } catch {
-            support.complain("cannot restore '\(image)': \(support.reason(error))")
-            throw ExitCode(1)
-        }
+        let point = try completePoint { try ImageChainFiles.point(opening: image) }
         try restore(point, named: "'\(image)'", workers: workers)
     }
 
@@ -126,17 +116,7 @@ struct RestoreCommand: ParsableCommand {
             support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
             throw ExitCode(2)
         }
-        let point: RestorePoint
-        do {
-            point = try ImageChainFiles.point(remote: files, path: path)
-            try point.checkComplete()
-        } catch let error as ImageFormatError {
-            support.complain("cannot restore '\(image)': \(error.reason)")
-            throw ExitCode(support.status(for: error))
-        } catch {
-            support.complain("cannot restore '\(image)': \(support.reason(error))")
-            throw ExitCode(1)
-        }
+        let point = try completePoint { try ImageChainFiles.point(remote: files, path: path) }
         defer { point.release() }
         try restore(point, named: "'\(image)'", workers: workers)
     }
@@ -146,6 +126,20 @@ struct RestoreCommand: ParsableCommand {
         let unused = metadata.unusedRanges.reduce(Int64(0)) { $0 + ($1.upperBound - $1.lowerBound) }
         guard unused > 0 else { return "" }
         return "; \(ProgressLine.binarySize(unused)) of unused blocks " + (zeroed ? "zeroed" : "left as the target held them")
+    }
+
+    /// The restore point `open` finds, with every block's image present, or one line saying why
+    /// not (a damaged or broken chain exits 4) and the exit.
+    private func completePoint(_ open: () throws -> RestorePoint) throws -> RestorePoint {
+        let support = ImageCommandSupport.self
+        do {
+            let point = try open()
+            try point.checkComplete()
+            return point
+        } catch {
+            support.complain("cannot restore '\(image)': \(support.reason(error))")
+            throw ExitCode(support.exitStatus(for: error))
+        }
     }
 
     /// Restores `point` (an image, or a restore point of a chain) onto the target: the target
