@@ -26,23 +26,7 @@ struct PruneCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this chain.", valueName: "name"))
     var name: String?
 
-    @Option(help: ArgumentHelp("Keep the newest N images.", valueName: "N"))
-    var keepLast = 0
-
-    @Option(help: ArgumentHelp("Keep the newest image of each of the last N hours that have one.", valueName: "N"))
-    var keepHourly = 0
-
-    @Option(help: ArgumentHelp("… of each of the last N days.", valueName: "N"))
-    var keepDaily = 0
-
-    @Option(help: ArgumentHelp("… of each of the last N ISO weeks.", valueName: "N"))
-    var keepWeekly = 0
-
-    @Option(help: ArgumentHelp("… of each of the last N months.", valueName: "N"))
-    var keepMonthly = 0
-
-    @Option(help: ArgumentHelp("… of each of the last N years.", valueName: "N"))
-    var keepYearly = 0
+    @OptionGroup var keep: KeepOptions
 
     @OptionGroup var remote: RemoteOptions
 
@@ -55,16 +39,10 @@ struct PruneCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Run as schedule NAME (what 'swdd schedule' units do): one log line on standard error.", valueName: "schedule"))
     var scheduled: String?
 
-    func validate() throws {
-        if [keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly].contains(where: { $0 < 0 }) {
-            throw ValidationError("a --keep count cannot be negative")
-        }
-    }
-
     func run() throws {
         let support = ImageCommandSupport.self
         let quiet = self.quiet || scheduled != nil
-        let policy = RetentionPolicy(last: keepLast, hourly: keepHourly, daily: keepDaily, weekly: keepWeekly, monthly: keepMonthly, yearly: keepYearly)
+        let policy = keep.policy
         guard policy.keepsSomething else {
             support.complain("prune needs at least one --keep-last, --keep-hourly, --keep-daily, --keep-weekly, --keep-monthly or --keep-yearly above 0: "
                              + "without one it would remove every image")

@@ -80,18 +80,7 @@ struct ScheduleAddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Five cron fields ('m h dom mon dow'): makes a cron.d entry.", valueName: "fields"))
     var cron: String?
 
-    @Option(help: ArgumentHelp("Prune: keep the newest N images.", valueName: "N"))
-    var keepLast = 0
-    @Option(help: ArgumentHelp("… the newest of each of the last N hours.", valueName: "N"))
-    var keepHourly = 0
-    @Option(help: ArgumentHelp("… of the last N days.", valueName: "N"))
-    var keepDaily = 0
-    @Option(help: ArgumentHelp("… of the last N ISO weeks.", valueName: "N"))
-    var keepWeekly = 0
-    @Option(help: ArgumentHelp("… of the last N months.", valueName: "N"))
-    var keepMonthly = 0
-    @Option(help: ArgumentHelp("… of the last N years.", valueName: "N"))
-    var keepYearly = 0
+    @OptionGroup var keep: KeepOptions
 
     @Flag(help: "Write the files (else they are printed).")
     var install = false
@@ -107,9 +96,6 @@ struct ScheduleAddCommand: ParsableCommand {
     func validate() throws {
         if !Schedule.isValidName(name) { throw ValidationError("invalid schedule name '\(name)': \(Schedule.nameRule)") }
         if [every, calendar, cron].compactMap({ $0 }).count != 1 { throw ValidationError("give exactly one of --every, --calendar or --cron") }
-        if [keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly].contains(where: { $0 < 0 }) {
-            throw ValidationError("a --keep count cannot be negative")
-        }
         if command.first != "backup" { throw ValidationError("expected '-- backup SOURCE REPO [options…]' after the schedule's options") }
     }
 
@@ -129,7 +115,7 @@ struct ScheduleAddCommand: ParsableCommand {
                 timing = .cron(try CronExpression.parse(cron ?? ""))
             }
             let split = try ScheduleBackupArguments.split(Array(command.dropFirst()))
-            let retention = RetentionPolicy(last: keepLast, hourly: keepHourly, daily: keepDaily, weekly: keepWeekly, monthly: keepMonthly, yearly: keepYearly)
+            let retention = keep.policy
             let schedule = Schedule(name: name, timing: timing, source: split.source, repository: split.repository, chain: split.chain,
                                     options: split.options, retention: retention)
             try ScheduleBackupArguments.check(schedule)
