@@ -1,4 +1,3 @@
-import Crypto
 import SwddImage
 
 /// What makes an image of a repository exist: written last, once the image file is complete
@@ -62,9 +61,7 @@ public struct BackupManifest: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         var lines = [Self.formatLine]
         for (key, value) in fields { lines.append(key + " " + Self.escape(value)) }
-        var body = Array((lines.joined(separator: "\n") + "\n").utf8)
-        body += Array("checksum sha256 \(ImageWriter.hex(Array(SHA256.hash(data: body))))\n".utf8)
-        return body
+        return SealedText.seal(lines)
     }
 
     private var fields: [(String, String)] {
@@ -81,18 +78,13 @@ public struct BackupManifest: Sendable, Equatable {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(Invalid) -> BackupManifest {
-        let marker = Array("checksum sha256 ".utf8)
-        guard let last = bytes.dropLast().lastIndex(of: UInt8(ascii: "\n")).map({ $0 + 1 }),
-              bytes[last...].starts(with: marker), bytes.last == UInt8(ascii: "\n") else {
-            throw Invalid(reason: "it has no checksum line (cut short?)")
+        let lines: [Substring]
+        switch SealedText.open(bytes, formatLine: formatLine, what: "a swdd manifest of version 1") {
+        case .success(let found): lines = found
+        case .failure(let refusal): throw Invalid(reason: refusal.reason)
         }
-        let body = Array(bytes[..<last])
-        let recorded = String(decoding: bytes[(last + marker.count)..<(bytes.count - 1)], as: UTF8.self)
-        guard recorded == ImageWriter.hex(Array(SHA256.hash(data: body))) else { throw Invalid(reason: "its checksum does not match") }
-        let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        guard lines.first.map(String.init) == formatLine else { throw Invalid(reason: "it is not a swdd manifest of version 1") }
         var values: [String: String] = [:]
-        for line in lines.dropFirst() {
+        for line in lines {
             let parts = line.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
             values[String(parts[0])] = parts.count > 1 ? unescape(String(parts[1])) : ""
         }

@@ -1,4 +1,3 @@
-import Crypto
 import SwddImage
 
 /// What the last `swdd verify --fsck` of a restore point found, per partition: kept beside the
@@ -76,9 +75,7 @@ public struct FilesystemCheckRecord: Sendable, Equatable {
             if entry.journalReplayed { words.append("journal-replayed") }
             lines.append("file " + words.map(Self.escape).joined(separator: " "))
         }
-        var body = Array((lines.joined(separator: "\n") + "\n").utf8)
-        body += Array("checksum sha256 \(ImageWriter.hex(Array(SHA256.hash(data: body))))\n".utf8)
-        return body
+        return SealedText.seal(lines)
     }
 
     /// Why a record cannot be used.
@@ -87,20 +84,15 @@ public struct FilesystemCheckRecord: Sendable, Equatable {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(Invalid) -> FilesystemCheckRecord {
-        let marker = Array("checksum sha256 ".utf8)
-        guard let last = bytes.dropLast().lastIndex(of: UInt8(ascii: "\n")).map({ $0 + 1 }),
-              bytes[last...].starts(with: marker), bytes.last == UInt8(ascii: "\n") else {
-            throw Invalid(reason: "it has no checksum line (cut short?)")
+        let lines: [Substring]
+        switch SealedText.open(bytes, formatLine: formatLine, what: "a swdd fsck record of version 1") {
+        case .success(let found): lines = found
+        case .failure(let refusal): throw Invalid(reason: refusal.reason)
         }
-        let body = Array(bytes[..<last])
-        let recorded = String(decoding: bytes[(last + marker.count)..<(bytes.count - 1)], as: UTF8.self)
-        guard recorded == ImageWriter.hex(Array(SHA256.hash(data: body))) else { throw Invalid(reason: "its checksum does not match") }
-        let lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
-        guard lines.first.map(String.init) == formatLine else { throw Invalid(reason: "it is not a swdd fsck record of version 1") }
         var image: [UInt8]?
         var checked: Int64?
         var entries: [Entry] = []
-        for line in lines.dropFirst() {
+        for line in lines {
             let words = line.split(separator: " ", omittingEmptySubsequences: false).map { unescape(String($0)) }
             switch words[0] {
             case "image":
