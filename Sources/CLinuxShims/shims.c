@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 #include <stdarg.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -105,3 +106,4 @@ int swdd_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
 int swdd_fifreeze(int fd) { return ioctl(fd, FIFREEZE, 0); }
 int swdd_fithaw(int fd) { return ioctl(fd, FITHAW, 0); }
 int swdd_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int swdd_memfd(const char *name) { return memfd_create(name, MFD_CLOEXEC); }

@@ -122,14 +122,14 @@ struct BackupCommand: ParsableCommand {
         var freezing: SourceFreeze?
         if case .range(let descriptor, _, _) = input {
             do {
-                let writes = RemoteLocation.isRemote(repository) ? [] : [repository, repository + "/images/", repository + "/locks/"]
+                let writes = RemoteLocation.isRemote(repository) || ObjectLocation.isObjectStore(repository) ? [] : [repository, repository + "/images/", repository + "/locks/"]
                 freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freezeOptions.freeze, writes: writes)
             } catch {
                 support.complain(error.message)
                 throw ExitCode(1)
             }
         }
-        let repo = try support.openRepository(repository, creating: true, ssh: remote.ssh)
+        let repo = try support.openRepository(repository, creating: true, remote: remote)
         defer { repo.store.close() }
         let lock = try support.lock(repo, for: .append)
         defer { lock.release() }

@@ -102,7 +102,7 @@ struct ImageCommand: ParsableCommand {
 
         var freezing: SourceFreeze?
         if case .range(let descriptor, _, _) = input {
-            let writes = RemoteLocation.isRemote(destination) ? [] : destination == "-" ? ["-"] : [destination, destination + ".partial"] + (bmap ? [BmapFile.path(forImage: destination)] : [])
+            let writes = RemoteLocation.isRemote(destination) || ObjectLocation.isObjectStore(destination) ? [] : destination == "-" ? ["-"] : [destination, destination + ".partial"] + (bmap ? [BmapFile.path(forImage: destination)] : [])
             do {
                 freezing = try SourceFreeze.prepare(source: source, descriptor: descriptor, freeze: freezeOptions.freeze, writes: writes)
             } catch {
@@ -173,6 +173,12 @@ struct ImageCommand: ParsableCommand {
     }
 
     private func openDestination() throws -> ImageOutput {
+        if ObjectLocation.isObjectStore(destination) {
+            if bmap { throw Refusal(message: "--bmap writes a file beside a local image; '\(destination)' is in object storage") }
+            let (rclone, name) = try ImageCommandSupport.objectImage(destination, remote: remote)
+            if !overwrite, try rclone.entry(name) != nil { throw Refusal(message: "'\(destination)' exists (use --overwrite to replace it)") }
+            return try ImageOutput.object(rclone, name: name)
+        }
         if RemoteLocation.isRemote(destination) {
             if bmap { throw Refusal(message: "--bmap writes a file beside a local image; '\(destination)' is on another machine") }
             let (files, path) = try ImageCommandSupport.remoteFiles(destination, ssh: remote.ssh)
@@ -204,7 +210,7 @@ struct ImageCommand: ParsableCommand {
     static func writeBmap(_ map: BmapFile, forImage image: String) throws {
         let output = try ImageOutput.file(BmapFile.path(forImage: image))
         do {
-            try output.descriptor.writeAll(text: map.rendered())
+            try output.write(text: map.rendered())
             try output.commit()
         } catch {
             output.abandon()

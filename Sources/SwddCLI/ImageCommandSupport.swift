@@ -56,6 +56,7 @@ enum ImageCommandSupport {
         case let error as FreezeError: SourceFreeze.reason(error)
         case let error as ParsedBmap.Invalid: "its bmap: \(error.reason)"
         case let error as SshSession.Failure: error.message
+        case let error as Rclone.Failure: error.message
         case let error as ObjectExists: "'\(error.name)' already exists"
         case let error as BackupRepository.Problem: error.message
         case let error as DecompressorFailed: error.reason

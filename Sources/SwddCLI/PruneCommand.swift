@@ -48,7 +48,7 @@ struct PruneCommand: ParsableCommand {
                              + "without one it would remove every image")
             throw ExitCode(2)
         }
-        let repo = try support.openRepository(repository, ssh: remote.ssh)
+        let repo = try support.openRepository(repository, remote: remote)
         defer { repo.store.close() }
         let lock = try support.lock(repo, for: dryRun ? .read : .exclusive)
         defer { lock.release() }

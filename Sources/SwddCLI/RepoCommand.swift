@@ -26,7 +26,7 @@ struct RepoCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
-        let repo = try support.openRepository(repository, ssh: remote.ssh)
+        let repo = try support.openRepository(repository, remote: remote)
         defer { repo.store.close() }
         let lock = try support.lock(repo, for: .read)
         defer { lock.release() }

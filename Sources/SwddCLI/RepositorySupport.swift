@@ -11,11 +11,12 @@ extension ImageCommandSupport {
     /// Another process holds the repository (DESIGN's exit status 5).
     static let locked: Int32 = 5
 
-    /// Opens (or with `creating`, creates) the repository at `location` — a directory, or
-    /// `ssh://…` through the system ssh (`ssh` is the user's `--ssh` command) — or says why not
-    /// and exits 1.
-    static func openRepository(_ location: String, creating: Bool = false, ssh: String? = nil) throws -> BackupRepository {
-        let store = try store(for: location, ssh: ssh)
+    /// Opens (or with `creating`, creates) the repository at `location` — a directory,
+    /// `ssh://…` through the system ssh (`remote.ssh` is the user's `--ssh` command), or object
+    /// storage (`s3://…`, `rclone:…`) through the system rclone — or says why not and exits 1.
+    static func openRepository(_ location: String, creating: Bool = false, remote: RemoteOptions = RemoteOptions(),
+                               storageClass: String? = nil) throws -> BackupRepository {
+        let store = try store(for: location, remote: remote, storageClass: storageClass)
         do {
             return creating ? try BackupRepository.openOrCreate(store) : try BackupRepository.open(store)
         } catch let problem as BackupRepository.Problem {
@@ -28,10 +29,32 @@ extension ImageCommandSupport {
     }
 
     /// The store a location names, connected; one line and exit 1 (2 for a malformed one) if not.
-    static func store(for location: String, ssh: String?) throws -> any RepositoryStore {
+    static func store(for location: String, remote: RemoteOptions, storageClass: String? = nil) throws -> any RepositoryStore {
+        if ObjectLocation.isObjectStore(location) { return ObjectStore(try rclone(for: location, remote: remote, storageClass: storageClass)) }
         guard RemoteLocation.isRemote(location) else { return LocalDirectoryStore(location) }
-        let files = try remoteFiles(location, ssh: ssh)
+        let files = try remoteFiles(location, ssh: remote.ssh)
         return SshStore(files.files, root: files.path)
+    }
+
+    /// An image object in object storage: rclone rooted at its directory, and its name there.
+    static func objectImage(_ location: String, remote: RemoteOptions, storageClass: String? = nil) throws -> (rclone: Rclone, name: String) {
+        let whole = try rclone(for: location, remote: remote, storageClass: storageClass)
+        let (directory, name) = whole.location.directoryAndName
+        guard !name.isEmpty else {
+            complain("'\(location)' names no image object (s3://bucket/path/NAME.img.zst)")
+            throw ExitCode(2)
+        }
+        return (Rclone(directory, s3Endpoint: remote.s3Endpoint, storageClass: storageClass), name)
+    }
+
+    /// rclone reaching an `s3://` or `rclone:` location; one line and exit 2 for a malformed one.
+    static func rclone(for location: String, remote: RemoteOptions, storageClass: String? = nil) throws -> Rclone {
+        do {
+            return Rclone(try ObjectLocation.parse(location), s3Endpoint: remote.s3Endpoint, storageClass: storageClass)
+        } catch {
+            complain(error.reason)
+            throw ExitCode(2)
+        }
     }
 
     /// A connection to the machine an `ssh://` location names, and the path there.
@@ -131,4 +154,8 @@ extension ImageCommandSupport {
 struct RemoteOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The command that reaches ssh:// locations (default: ssh), e.g. 'ssh -i key.pem -o Port=2222'.", valueName: "command"))
     var ssh: String?
+
+    @Option(name: .customLong("s3-endpoint"),
+            help: ArgumentHelp("The server of s3:// locations, for S3-compatible storage (MinIO, Ceph RGW, Garage), e.g. http://127.0.0.1:9000.", valueName: "url"))
+    var s3Endpoint: String?
 }

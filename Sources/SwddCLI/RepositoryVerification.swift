@@ -10,7 +10,7 @@ import SwddSystem
 /// Exit 0 when all is intact, 4 when anything is damaged or missing.
 struct RepositoryVerification {
     var path: String
-    var ssh: String?
+    var remote: RemoteOptions
     var name: String?
     var threads: Int
     var quiet: Bool
@@ -27,7 +27,7 @@ struct RepositoryVerification {
     func run() throws {
         let support = ImageCommandSupport.self
         let start = MonotonicClock.now()
-        let repository = try support.openRepository(path, ssh: ssh)
+        let repository = try support.openRepository(path, remote: remote)
         defer { repository.store.close() }
         let lock = try support.lock(repository, for: .read)
         defer { lock.release() }

@@ -69,6 +69,7 @@ struct RestoreCommand: ParsableCommand {
         let workers = max(1, threads ?? ProcessorCount.online)
         if image == "-" { return try restoreFromStream(workers: workers) }
         if RemoteLocation.isRemote(image) { return try restoreFromRemote(workers: workers) }
+        if ObjectLocation.isObjectStore(image) { return try restoreFromObjectStore(workers: workers) }
         if BackupRepository.isRepository(image) {
             return try restoreFromRepository(try support.openRepository(image), workers: workers)
         }
@@ -117,6 +118,24 @@ struct RestoreCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let point = try completePoint { try ImageChainFiles.point(remote: files, path: path) }
+        defer { point.release() }
+        try restore(point, named: "'\(image)'", workers: workers)
+    }
+
+    /// `restore s3://…|rclone:… TARGET`: a repository there, or an image object (with its parents
+    /// beside it); frames are read as streams of the objects, the next one already on its way.
+    private func restoreFromObjectStore(workers: Int) throws {
+        let support = ImageCommandSupport.self
+        let store = ObjectStore(try support.rclone(for: image, remote: remote))
+        if BackupRepository.isRepository(store) {
+            return try restoreFromRepository(try BackupRepository.open(store), workers: workers)
+        }
+        if at != nil || name != nil {
+            support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
+            throw ExitCode(2)
+        }
+        let (rclone, object) = try support.objectImage(image, remote: remote)
+        let point = try completePoint { try ImageChainFiles.point(object: object, in: rclone) }
         defer { point.release() }
         try restore(point, named: "'\(image)'", workers: workers)
     }

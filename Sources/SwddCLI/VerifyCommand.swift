@@ -54,19 +54,28 @@ struct VerifyCommand: ParsableCommand {
             support.complain("--at picks the restore point --fsck checks; verify REPO checks every point")
             throw ExitCode(2)
         }
-        if BackupRepository.isRepository(image) || RemoteLocation.isRemote(image) {
+        let objectStore = ObjectLocation.isObjectStore(image)
+        let objectRepository = try objectStore && BackupRepository.isRepository(ObjectStore(support.rclone(for: image, remote: remote)))
+        if BackupRepository.isRepository(image) || RemoteLocation.isRemote(image) || objectRepository {
             if target != nil {
                 support.complain("verify of a repository checks its images; to compare a target, restore --verify or verify one image")
                 throw ExitCode(2)
             }
-            return try RepositoryVerification(path: image, ssh: remote.ssh, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json).run()
+            return try RepositoryVerification(path: image, remote: remote, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json).run()
         }
         let start = MonotonicClock.now()
         let line = StatusLine(enabled: !quiet && !json && FileDescriptor.standardError.isTerminal)
         support.onSignal { line.finish() }
         var layout: ImageLayout?
         do {
-            let member = try ImageChainFiles.member(opening: image)
+            let member: RestorePoint.Member
+            if objectStore {
+                let (rclone, name) = try support.objectImage(image, remote: remote)
+                member = try ImageChainFiles.member(object: name, in: rclone)
+            } else {
+                member = try ImageChainFiles.member(opening: image)
+            }
+            defer { member.bytes.release() }
             let read = member.layout
             layout = read
             let counters = TransferCounters()

@@ -3,23 +3,66 @@ import SwddSystem
 
 /// Where an image is written: a new file, which exists under its name only once complete
 /// (written as `NAME.partial`, synced, then renamed); a file on another machine, by the same
-/// rule over ssh; or a stream (standard output), which has no name to protect. A remote upload
-/// may keep a sidecar (`NAME.progress`, an `UploadProgress`) so that an interrupted one can be
-/// continued: then an unfinished upload is kept, not removed.
+/// rule over ssh; an object in object storage (as `NAME.partial`, then moved), or the segment
+/// objects of a repository's image there (`SegmentedUpload`); or a stream (standard output),
+/// which has no name to protect. A remote upload may keep a sidecar (`NAME.progress`, an
+/// `UploadProgress`) so that an interrupted one can be continued: then an unfinished upload is
+/// kept, not removed.
 public final class ImageOutput {
-    public let descriptor: FileDescriptor
+    /// Where the bytes go, for the places written through one descriptor.
+    private let descriptor: FileDescriptor?
 
     private enum Place {
         case file(final: String, partial: String)
         case remote(RemoteUpload, final: RemotePath, progress: RemoteUpload?)
+        case object(RcloneProcess, Rclone, final: String, partial: String)
+        case segments(SegmentedUpload)
         case stream
     }
 
     private let place: Place
 
-    private init(descriptor: FileDescriptor, place: Place) {
+    private init(descriptor: FileDescriptor?, place: Place) {
         self.descriptor = descriptor
         self.place = place
+    }
+
+    /// Writes the next bytes of the image.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if case .segments(let upload) = place { return try upload.write(bytes) }
+        do {
+            try descriptor!.writeAll(bytes)
+        } catch {
+            if case .object(let process, let rclone, _, let partial) = place, !process.lastError.isEmpty {
+                throw Rclone.Failure(message: "cannot upload '\(rclone.describe(partial))': \(process.lastError)", status: 1)
+            }
+            throw error.error
+        }
+    }
+
+    public func write(text: String) throws {
+        var text = text
+        try text.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Starts writing back what a local file holds so far (nothing elsewhere).
+    func startWriteback(offset: Int64, length: Int64) {
+        if case .file = place { descriptor?.startWriteback(offset: offset, length: length) }
+    }
+
+    /// `name.partial` in object storage, streamed through `rclone rcat`, moved to `name` once
+    /// complete (a store without rename copies it there, on its side).
+    public static func object(_ rclone: Rclone, name: String) throws -> ImageOutput {
+        let partial = name + ".partial"
+        let process = try rclone.upload(partial)
+        return ImageOutput(descriptor: process.child.input, place: .object(process, rclone, final: name, partial: partial))
+    }
+
+    /// A repository's image in object storage, as segment objects under `prefix`; with
+    /// `progress`, recorded so that an interrupted upload can be continued (`firstSegment`:
+    /// the complete segments such a continued upload keeps).
+    public static func segments(_ rclone: Rclone, prefix: String, progress: UploadProgress?, firstSegment: Int = 0) throws -> ImageOutput {
+        ImageOutput(descriptor: nil, place: .segments(try SegmentedUpload(rclone, prefix: prefix, progress: progress, firstSegment: firstSegment)))
     }
 
     /// `path.partial`, created or emptied (a left-over partial is our own, from a run that did
@@ -72,8 +115,9 @@ public final class ImageOutput {
         return sidecar
     }
 
-    /// Records a frame just written (a remote upload with a sidecar; nothing otherwise).
+    /// Records a frame just written (a remote upload with a sidecar, segments; nothing otherwise).
     func recordFrame(_ frame: UploadProgress.Frame) throws {
+        if case .segments(let upload) = place { return try upload.frameEnded(frame) }
         guard case .remote(_, _, let progress?) = place else { return }
         do {
             try UploadProgress.record(frame).withUnsafeBytes { try progress.input.writeAll($0) }
@@ -97,9 +141,14 @@ public final class ImageOutput {
     public func commit() throws {
         switch place {
         case .file(let final, let partial):
-            try descriptor.syncData()
-            try descriptor.close()
+            try descriptor!.syncData()
+            try descriptor!.close()
             try FileSystemPath.rename(partial, to: final)
+        case .object(let process, let rclone, let final, let partial):
+            try process.finish("cannot upload", partial, in: rclone)
+            try rclone.move(partial, to: final)
+        case .segments(let upload):
+            try upload.commit()
         case .remote(let upload, let final, let progress):
             try upload.finish()
             try progress?.finish()
@@ -115,8 +164,13 @@ public final class ImageOutput {
     public func abandon() {
         switch place {
         case .file(_, let partial):
-            try? descriptor.close()
+            try? descriptor!.close()
             try? FileSystemPath.remove(partial)
+        case .object(let process, let rclone, _, let partial):
+            process.cancel()
+            try? rclone.remove(partial)
+        case .segments(let upload):
+            upload.abandon()
         case .remote(let upload, _, let progress):
             upload.cancel()
             if let progress {

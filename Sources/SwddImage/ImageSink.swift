@@ -95,17 +95,13 @@ final class ImageSink: ChunkSink {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
-    private func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
-        do {
-            try output.descriptor.writeAll(bytes)
-        } catch {
-            throw error.error
-        }
+    private func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try output.write(bytes)
         bytesStored += Int64(bytes.count)
         // Writeback starts as the image grows, so the final fdatasync (the image is complete
         // only once it is on disk) waits for the last stretch, not for the whole image.
         if bytesStored - writebackStarted >= Self.writebackStep {
-            output.descriptor.startWriteback(offset: writebackStarted, length: bytesStored - writebackStarted)
+            output.startWriteback(offset: writebackStarted, length: bytesStored - writebackStarted)
             writebackStarted = bytesStored
         }
     }

@@ -22,8 +22,13 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// The C function is `posix_spawn` (`posix_spawnp` for a name without a slash), with the
     /// environment of this process. `arguments` include the program's name (argv[0]).
-    /// With `silencingErrors`, the child's standard error is /dev/null (chatter a caller words itself).
-    public static func spawn(_ executable: String, arguments: [String], silencingErrors: Bool = false) throws(SystemError) -> ChildProcess {
+    /// With `silencingErrors`, the child's standard error is /dev/null (chatter a caller words itself);
+    /// with `errors`, that descriptor. With `standardInput`, the child reads that descriptor (a
+    /// file read to its real end even if this process dies, unlike a pipe) and `input` is closed.
+    /// `environment` ("NAME=value" each) replaces this process's.
+    public static func spawn(_ executable: String, arguments: [String], silencingErrors: Bool = false,
+                             errors: FileDescriptor? = nil, standardInput: FileDescriptor? = nil,
+                             environment: [String]? = nil) throws(SystemError) -> ChildProcess {
         let toChild = try pipe()
         let fromChild: (read: FileDescriptor, write: FileDescriptor)
         do {
@@ -37,15 +42,24 @@ public final class ChildProcess: @unchecked Sendable {
         defer { posix_spawn_file_actions_destroy(&actions) }
         // dup2 clears close-on-exec on the copies, so only 0 and 1 reach the child; the pipe
         // ends are all above 2 (`pipe` moves them), so dup2 never copies a descriptor onto itself.
-        posix_spawn_file_actions_adddup2(&actions, toChild.read.rawValue, 0)
+        posix_spawn_file_actions_adddup2(&actions, (standardInput ?? toChild.read).rawValue, 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild.write.rawValue, 1)
-        if silencingErrors { posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0) }
+        if let errors {
+            posix_spawn_file_actions_adddup2(&actions, errors.rawValue, 2)
+        } else if silencingErrors {
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup($0) } + [nil] }
+        defer { for pointer in envp ?? [] { free(pointer) } }
         var pid: pid_t = 0
         // A bare name (`ssh`) is looked up in PATH, as a shell would.
-        let rc = executable.contains("/") ? posix_spawn(&pid, executable, &actions, nil, argv, environ)
-                                          : posix_spawnp(&pid, executable, &actions, nil, argv, environ)
+        let rc = envp.withOptionalPointer { chosen in
+            let env = chosen ?? environ
+            return executable.contains("/") ? posix_spawn(&pid, executable, &actions, nil, argv, env)
+                                            : posix_spawnp(&pid, executable, &actions, nil, argv, env)
+        }
         // The child's ends are the child's now (or nobody's, if it did not start).
         try? toChild.read.close()
         try? fromChild.write.close()
@@ -53,7 +67,26 @@ public final class ChildProcess: @unchecked Sendable {
             try? toChild.write.close(); try? fromChild.read.close()
             throw SystemError("posix_spawn", path: executable, code: Errno(rawValue: rc))
         }
-        return ChildProcess(pid: pid, input: toChild.write, output: fromChild.read)
+        let child = ChildProcess(pid: pid, input: toChild.write, output: fromChild.read)
+        if standardInput != nil { child.closeInput() }
+        return child
+    }
+
+    /// Ends the child at once (`SIGKILL`): what it was writing is not finished, as it would be
+    /// if it only saw the end of its input.
+    public func kill() {
+        _ = Glibc.kill(pid, SIGKILL)
+    }
+
+    /// This process's environment, "NAME=value" each: what a caller edits for `spawn(environment:)`.
+    public static var currentEnvironment: [String] {
+        var entries: [String] = []
+        var cursor = environ
+        while let entry = cursor.pointee {
+            entries.append(String(cString: entry))
+            cursor += 1
+        }
+        return entries
     }
 
     /// The C function is `pipe2(O_CLOEXEC)`; both ends are moved above the standard streams, so
@@ -129,5 +162,13 @@ public final class ChildProcess: @unchecked Sendable {
         guard rc == pid else { return rc < 0 && errno != EINTR ? 127 : nil }
         let signal = status & 0x7f
         return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+}
+
+private extension Optional where Wrapped == [UnsafeMutablePointer<CChar>?] {
+    /// The array's storage as a C `char *const *`, or nil.
+    func withOptionalPointer<R>(_ body: (UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> R) -> R {
+        guard var array = self else { return body(nil) }
+        return array.withUnsafeMutableBufferPointer { body($0.baseAddress) }
     }
 }

@@ -57,6 +57,8 @@ int swdd_fithaw(int fd);
 
 // pipe2(O_CLOEXEC): both ends closed in any program the process starts (hidden by _GNU_SOURCE).
 int swdd_pipe_cloexec(int fds[2]);
+/// An anonymous file in memory (`memfd_create`, close-on-exec): a child's standard error kept to read back.
+int swdd_memfd(const char *name);
 
 // malloc.h, which Swift's Glibc module does not import: mallopt(M_ARENA_MAX, count).
 int swdd_limit_malloc_arenas(int count);

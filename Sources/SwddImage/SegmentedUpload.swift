@@ -1,0 +1,86 @@
+import SwddRemote
+import SwddSystem
+
+/// An image written to object storage as segment objects, `PREFIX/000000`, `000001`, …, each
+/// holding whole frames (a segment ends at the first frame boundary past `segmentBytes`); the
+/// segments in name order are the image file. Object stores have no rename: the image becomes
+/// visible through the manifest written after it, so nothing here needs to be atomic. Each
+/// segment streams through its own `rclone rcat`; with a progress record, `PREFIX/progress`
+/// is written again after each segment completes, listing the frames of every complete
+/// segment, which is where an interrupted upload continues.
+public final class SegmentedUpload {
+    let rclone: Rclone
+    let prefix: String
+    private var progress: UploadProgress?
+    private var index: Int
+    private var current: RcloneProcess?
+    private var currentBytes: Int64 = 0
+
+    /// Segments of about this size: large enough that a request's fixed cost is small beside
+    /// its transfer, small enough that an interrupted upload loses little.
+    static let segmentBytes: Int64 = 32 << 20
+    public static let progressName = "progress"
+
+    static func segmentName(_ index: Int) -> String {
+        let digits = String(index)
+        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+
+    /// A new upload (with `progress`, its record written first), or with `firstSegment` one
+    /// continued after that many complete segments.
+    init(_ rclone: Rclone, prefix: String, progress: UploadProgress?, firstSegment: Int = 0) throws {
+        self.rclone = rclone
+        self.prefix = prefix
+        self.progress = progress
+        index = firstSegment
+        if let progress { try rclone.write(progress.encoded(), to: prefix + "/" + Self.progressName) }
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if current == nil {
+            current = try rclone.upload(prefix + "/" + Self.segmentName(index))
+            currentBytes = 0
+        }
+        do {
+            try current!.child.input.writeAll(bytes)
+        } catch {
+            // rclone stopped reading: its own reason says why.
+            let process = current!
+            current = nil
+            process.cancel()
+            let reason = process.lastError
+            throw Rclone.Failure(message: "cannot upload '\(rclone.describe(prefix + "/" + Self.segmentName(index)))': "
+                                 + (reason.isEmpty ? error.error.description : reason), status: 1)
+        }
+        currentBytes += Int64(bytes.count)
+    }
+
+    /// A frame has just been written whole: the segment may end here.
+    func frameEnded(_ frame: UploadProgress.Frame) throws {
+        progress?.frames.append(frame)
+        if currentBytes >= Self.segmentBytes { try endSegment() }
+    }
+
+    private func endSegment() throws {
+        guard let process = current else { return }
+        current = nil
+        try process.finish("cannot upload", prefix + "/" + Self.segmentName(index), in: rclone)
+        index += 1
+        if let progress { try rclone.write(progress.encoded(), to: prefix + "/" + Self.progressName) }
+    }
+
+    /// The last segment completed; the progress record, no longer needed, removed.
+    func commit() throws {
+        try endSegment()
+        if progress != nil { try rclone.remove(prefix + "/" + Self.progressName) }
+    }
+
+    /// Stops without completing the segment being sent (its rclone is killed, so a store that
+    /// makes an object visible only once complete never shows it); with a progress record the
+    /// complete segments stay for the next run, without one everything is removed.
+    func abandon() {
+        current?.cancel()
+        current = nil
+        if progress == nil { try? rclone.removeAll(prefix) }
+    }
+}
