@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import SwddRemote
 import SwddSystem
 
@@ -17,8 +20,9 @@ public final class SegmentedUpload {
     private var currentBytes: Int64 = 0
 
     /// Segments of about this size: large enough that a request's fixed cost is small beside
-    /// its transfer, small enough that an interrupted upload loses little.
-    static let segmentBytes: Int64 = 32 << 20
+    /// its transfer, small enough that an interrupted upload loses little. `SWDD_SEGMENT_BYTES`
+    /// sets another (the tests cut uploads after a few small segments).
+    static let segmentBytes: Int64 = getenv("SWDD_SEGMENT_BYTES").flatMap { Int64(String(cString: $0)) }.map { max(1 << 16, $0) } ?? 32 << 20
     public static let progressName = "progress"
 
     static func segmentName(_ index: Int) -> String {

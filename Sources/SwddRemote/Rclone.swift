@@ -152,7 +152,10 @@ public struct Rclone: Sendable {
     /// A whole object; nil when it does not exist. (`rclone cat` prints nothing and succeeds
     /// for a missing object, so an empty answer is looked up.)
     public func read(_ name: String, limit: Int = 16 << 20) throws -> [UInt8]? {
-        let bytes = try check("cannot read", name, ["cat", path(name)], limit: limit)
+        let (status, bytes, error) = try run(["cat", path(name)], limit: limit)
+        // A backend with directories says when the object's directory is not there.
+        if status == 3 || status == 4 { return nil }
+        guard status == 0 else { throw failure("cannot read", name, status: status, error: error) }
         if bytes.isEmpty, try entry(name) == nil { return nil }
         return bytes
     }
