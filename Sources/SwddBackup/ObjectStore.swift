@@ -9,7 +9,7 @@ import SwddSystem
 /// (`images/ID.img.zst.segments/000000`, …: `SegmentedUpload`); this store shows it under the
 /// names a directory would hold — `images/ID.img.zst`, or while an upload that can be continued
 /// is unfinished `images/ID.img.zst.partial` and `.progress` — so the repository code is the same.
-public struct ObjectStore: ResumableImageStore {
+public struct ObjectStore: ResumableImageStore, ArchivingStore {
     public let rclone: Rclone
 
     public init(_ rclone: Rclone) { self.rclone = rclone }
@@ -135,4 +135,33 @@ public struct ObjectStore: ResumableImageStore {
     }
 
     public func close() {}
+
+    public func storageClasses() throws -> [String: String] {
+        var tiers: [String: Set<String>] = [:]
+        for entry in try rclone.list("images", recursive: true) ?? [] {
+            guard let slash = entry.name.firstIndex(of: "/"), entry.name[..<slash].hasSuffix(Self.segmentsSuffix),
+                  entry.name[entry.name.index(after: slash)...] != SegmentedUpload.progressName else { continue }
+            tiers["images/" + entry.name[..<slash].dropLast(Self.segmentsSuffix.count), default: []].insert(entry.tier)
+        }
+        return tiers.mapValues { $0.count == 1 ? $0.first! : "mixed" }
+    }
+
+    public func archive(_ image: String, to storageClass: String) throws {
+        guard let (prefix, _) = segments(of: image) else { return }
+        try rclone.setTier(storageClass, of: prefix)
+    }
+
+    public func thaw(_ image: String, days: Int, priority: String) throws {
+        guard let (prefix, _) = segments(of: image) else { return }
+        try rclone.thaw(prefix, days: days, priority: priority)
+    }
+
+    /// Each segment read for one byte: what the store answers is the truth about a thaw.
+    public func readableObjects(_ image: String) throws -> (readable: Int, total: Int) {
+        guard let (prefix, _) = segments(of: image) else { return (0, 0) }
+        let found = try parts(prefix)
+        var readable = 0
+        for part in found where (try? rclone.read(part.name, at: 0, count: 1)).map({ !$0.isEmpty }) ?? false { readable += 1 }
+        return (readable, found.count)
+    }
 }

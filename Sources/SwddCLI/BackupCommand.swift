@@ -63,6 +63,8 @@ struct BackupCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var storage: StorageClassOptions
+
     @OptionGroup var usedBlocks: UsedBlocksOptions
 
     @Flag(help: "Print nothing but errors.")
@@ -78,6 +80,7 @@ struct BackupCommand: ParsableCommand {
         if [full, incremental, differential].filter({ $0 }).count > 1 {
             throw ValidationError("--full, --incremental and --differential exclude each other")
         }
+        try storage.check(destination: repository)
         if BackupKindPolicy.parse(fullEvery) == nil { throw ValidationError("invalid --full-every '\(fullEvery)': expected N images or Nd days") }
         if let name, !BackupRun.isValidChainName(name) {
             throw ValidationError("invalid chain name '\(name)': 1 to 64 letters, digits, '.', '_' or '-', not starting with '.'")
@@ -129,7 +132,7 @@ struct BackupCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let repo = try support.openRepository(repository, creating: true, remote: remote)
+        let repo = try support.openRepository(repository, creating: true, remote: remote, storageClass: storage.storageClass)
         defer { repo.store.close() }
         let lock = try support.lock(repo, for: .append)
         defer { lock.release() }

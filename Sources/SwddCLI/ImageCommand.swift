@@ -42,6 +42,8 @@ struct ImageCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var storage: StorageClassOptions
+
     @OptionGroup var usedBlocks: UsedBlocksOptions
 
     @Flag(help: "Replace DEST (and its bmap) if it exists.")
@@ -64,6 +66,7 @@ struct ImageCommand: ParsableCommand {
             throw ExitCode(2)
         }
         try freezeOptions.check(source: source)
+        try storage.check(destination: destination)
         try usedBlocks.check(source: source)
         if bmap && destination == "-" {
             support.complain("--bmap needs an image file to write the bmap beside")
@@ -175,7 +178,7 @@ struct ImageCommand: ParsableCommand {
     private func openDestination() throws -> ImageOutput {
         if ObjectLocation.isObjectStore(destination) {
             if bmap { throw Refusal(message: "--bmap writes a file beside a local image; '\(destination)' is in object storage") }
-            let (rclone, name) = try ImageCommandSupport.objectImage(destination, remote: remote)
+            let (rclone, name) = try ImageCommandSupport.objectImage(destination, remote: remote, storageClass: storage.storageClass)
             if !overwrite, try rclone.entry(name) != nil { throw Refusal(message: "'\(destination)' exists (use --overwrite to replace it)") }
             return try ImageOutput.object(rclone, name: name)
         }

@@ -35,6 +35,8 @@ struct MountCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With a repository: the chain (needed when it holds several).", valueName: "name"))
     var name: String?
 
+    @OptionGroup var remote: RemoteOptions
+
     @Flag(help: "Serve in the foreground until unmounted (SIGINT or SIGTERM unmount).")
     var foreground = false
 
@@ -67,7 +69,7 @@ struct MountCommand: ParsableCommand {
         // Blocked before libfuse starts its threads, so only the watcher receives them.
         let signals = [SIGINT, SIGTERM, SIGHUP]
         SignalWatcher.block(signals)
-        let opened = try OpenedPoint.open(image, at: at, name: name, purpose: "mount")
+        let opened = try OpenedPoint.open(image, at: at, name: name, purpose: "mount", remote: remote)
         defer { opened.release() }
         let workers = max(1, threads ?? ProcessorCount.online)
         let session: MountSession

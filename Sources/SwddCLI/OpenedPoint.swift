@@ -1,6 +1,7 @@
 import ArgumentParser
 import SwddBackup
 import SwddImage
+import SwddRemote
 import SwddSystem
 
 /// A restore point opened for reading at random (`mount`, `verify --fsck`): an image file with
@@ -38,14 +39,15 @@ struct OpenedPoint {
 
     /// Opens `location` for `purpose` ("mount", "check"), or says why not and exits (1; 2 for
     /// misused options; 4 for a damaged image; 5 for a repository another process locks).
-    static func open(_ location: String, at: String?, name: String?, purpose: String) throws -> OpenedPoint {
+    static func open(_ location: String, at: String?, name: String?, purpose: String, remote: RemoteOptions = RemoteOptions()) throws -> OpenedPoint {
         let support = ImageCommandSupport.self
-        if BackupRepository.isRepository(location) {
-            let repository = try support.openRepository(location)
+        if BackupRepository.isRepository(location) || ObjectLocation.isObjectStore(location) {
+            let repository = try support.openRepository(location, remote: remote)
             let lock = try support.lock(repository, for: .read)
             do {
                 let manifests = try support.manifests(of: repository)
                 let chosen = try support.select(at, name: name, in: manifests, repository: location)
+                try StorageClassColumn.requireThawed(chosen, among: manifests, in: repository, location: location, purpose: purpose)
                 let point: RestorePoint
                 do {
                     point = try repository.restorePoint(chosen, among: manifests)

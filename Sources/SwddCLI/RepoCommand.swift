@@ -5,12 +5,21 @@ import SwddEngine
 import SwddImage
 import SwddSystem
 
-/// `swdd repo REPO`: what a repository holds — per chain its source, then every image with its
-/// kind, time, size, parent, and what restoring that point costs (the compressed bytes read and
-/// the images they come from). Reads manifests and each image's metadata, never its frames.
+/// `swdd repo`: a repository's listing (the default, `swdd repo REPO`) and `swdd repo thaw`.
 struct RepoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repo",
+        abstract: "List a repository's chains and images (swdd repo REPO), or thaw archived ones (swdd repo thaw REPO).",
+        subcommands: [RepoListCommand.self, RepoThawCommand.self],
+        defaultSubcommand: RepoListCommand.self)
+}
+
+/// `swdd repo REPO`: what a repository holds — per chain its source, then every image with its
+/// kind, time, size, parent, and what restoring that point costs (the compressed bytes read and
+/// the images they come from). Reads manifests and each image's metadata, never its frames.
+struct RepoListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "List a repository's chains and images, and what each restore point costs to restore.")
 
     @Argument(help: "The repository.")
@@ -41,7 +50,12 @@ struct RepoCommand: ParsableCommand {
         let all = try support.manifests(of: repo)
         // A listing without the records (unreadable fsck/) is still a listing.
         let checks = (try? repo.latestCheckRecords()) ?? [:]
-        let rows = manifests.map { Row(manifest: $0, cost: Cost(repo.restorePointCost($0, among: all)), check: checks[$0.idText]) }
+        let classes = try (repo.store as? any ArchivingStore).map { try StorageClassColumn.read($0, repository: repository) }
+        let rows = manifests.map { manifest in
+            let frozen = classes.map { StorageClassColumn.archivedImages(of: manifest, among: all, archived: $0.archived) } ?? []
+            let cost = frozen.isEmpty ? Cost(repo.restorePointCost(manifest, among: all)) : Cost(thawing: frozen)
+            return Row(manifest: manifest, cost: cost, check: checks[manifest.idText], storageClass: classes?.text[manifest.idText])
+        }
         let text = json ? Self.json(repository, rows) : Self.text(rows)
         FileDescriptor.standardOutput.writeAll(text)
         if rows.contains(where: { $0.cost.problem != nil }) { throw ExitCode(support.damaged) }
@@ -51,6 +65,10 @@ struct RepoCommand: ParsableCommand {
         var bytes: Int64 = 0
         var images = 0
         var problem: String?
+        /// The archived images (short names) this point needs thawed before it can be read.
+        var needsThaw: [String] = []
+
+        init(thawing images: [String]) { needsThaw = images }
 
         init(_ result: Result<RestorePoint, any Error>) {
             switch result {
@@ -69,6 +87,8 @@ struct RepoCommand: ParsableCommand {
         var cost: Cost
         /// The last `verify --fsck` of this point, if any.
         var check: FilesystemCheckRecord?
+        /// In object storage: the image's class, and whether it is archived or thawed.
+        var storageClass: String?
     }
 
     static func text(_ rows: [Row]) -> String {
@@ -86,14 +106,15 @@ struct RepoCommand: ParsableCommand {
             var table = TextTable(columns: [
                 .init("ID"), .init("Kind"), .init("Created"), .init("Size", rightAligned: true), .init("Changed", rightAligned: true),
                 .init("Parent"), .init("Restore"), .init("Last fsck"),
-            ])
+            ] + (images.contains { $0.storageClass != nil } ? [.init("Class")] : []))
             for row in images {
                 let m = row.manifest
                 let restore = row.cost.problem.map { "BROKEN: \($0)" }
+                    ?? (row.cost.needsThaw.isEmpty ? nil : "thaw \(row.cost.needsThaw.joined(separator: ", ")) first")
                     ?? "\(ProgressLine.binarySize(row.cost.bytes)) from \(row.cost.images) image\(row.cost.images == 1 ? "" : "s")"
                 table.append([m.shortName, m.kind.name, LocalTime(secondsSinceEpoch: m.created).text, ProgressLine.binarySize(m.imageBytes),
                               ProgressLine.binarySize(Int64(m.storedBlocks) * Int64(m.blockSize)), m.parentText.map { String($0.prefix(12)) } ?? "-",
-                              restore, CheckRecordListing.column(row.check)])
+                              restore, CheckRecordListing.column(row.check)] + (row.storageClass.map { [$0] } ?? []))
             }
             out += table.render()
         }
@@ -119,8 +140,11 @@ struct RepoCommand: ParsableCommand {
                 "\"image_bytes\": \(m.imageBytes)", "\"block_size\": \(m.blockSize)", "\"changed_blocks\": \(m.storedBlocks)",
                 "\"inherited_blocks\": \(m.inheritedBlocks)", "\"zero_blocks\": \(m.zeroBlocks)",
             ]
+            if let storageClass = row.storageClass { fields.append("\"storage_class\": \(storageClass.jsonQuoted)") }
             if let problem = row.cost.problem {
                 fields.append("\"restorable\": false, \"problem\": \(problem.jsonQuoted)")
+            } else if !row.cost.needsThaw.isEmpty {
+                fields.append("\"restorable\": false, \"needs_thaw\": [\(row.cost.needsThaw.map(\.jsonQuoted).joined(separator: ", "))]")
             } else {
                 fields.append("\"restorable\": true, \"restore_bytes\": \(row.cost.bytes), \"restore_images\": \(row.cost.images)")
             }

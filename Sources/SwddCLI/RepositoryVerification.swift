@@ -22,6 +22,8 @@ struct RepositoryVerification {
         var damage: String?
         /// The restore point (the image and its parents): nil when restorable.
         var pointProblem: String?
+        /// Why it was not checked: archived images (in a cold storage class, not thawed) it needs.
+        var archived: [String] = []
     }
 
     func run() throws {
@@ -43,7 +45,15 @@ struct RepositoryVerification {
         let progress = support.startProgress(line, counters: counters, total: nil, quiet: quiet || json)
         var findings: [Finding] = []
         var damaged: [String: String] = [:]
+        // Archived images cannot be read until thawed: they, and the points that need them, are
+        // left unchecked and said so (not damage).
+        let archived = try (repository.store as? any ArchivingStore).map { try StorageClassColumn.read($0, repository: path).archived } ?? [:]
         for manifest in all {
+            let frozen = StorageClassColumn.archivedImages(of: manifest, among: all, archived: archived)
+            if !frozen.isEmpty {
+                findings.append(Finding(manifest: manifest, damage: nil, archived: frozen))
+                continue
+            }
             var damage: String?
             do {
                 let member = try repository.member(manifest)
@@ -55,7 +65,7 @@ struct RepositoryVerification {
             if let damage { damaged[manifest.idText] = damage }
             findings.append(Finding(manifest: manifest, damage: damage))
         }
-        for index in findings.indices {
+        for index in findings.indices where findings[index].archived.isEmpty {
             findings[index].pointProblem = pointProblem(findings[index].manifest, all: all, damaged: damaged, repository: repository)
         }
         progress?.stop()
@@ -109,12 +119,22 @@ struct RepositoryVerification {
             let m = finding.manifest
             support.complain("restore point \(m.shortName) (\(LocalTime(secondsSinceEpoch: m.created).text)) cannot be restored: \(finding.pointProblem!)")
         }
+        for finding in findings where !finding.archived.isEmpty {
+            let m = finding.manifest
+            support.complain("note: restore point \(m.shortName) (\(LocalTime(secondsSinceEpoch: m.created).text)) not checked: it needs archived image"
+                             + "\(finding.archived.count == 1 ? "" : "s") \(finding.archived.joined(separator: ", ")) (thaw with 'swdd repo thaw \(path) --at \(m.shortName)')")
+        }
         for orphan in orphans {
             support.complain("note: '\(path)/\(orphan)' is left over from an interrupted backup (the next backup or prune removes it)")
         }
         guard !quiet else { return }
-        let bytes = findings.reduce(Int64(0)) { $0 + $1.manifest.imageBytes }
-        if broken.isEmpty {
+        let checked = findings.filter(\.archived.isEmpty)
+        let unchecked = findings.count - checked.count
+        let bytes = checked.reduce(Int64(0)) { $0 + $1.manifest.imageBytes }
+        if broken.isEmpty && unchecked > 0 {
+            support.complain("'\(path)': \(checked.count) image\(checked.count == 1 ? "" : "s") intact and restorable, \(unchecked) not checked (archived), in "
+                             + support.timeAndRate(bytes: bytes, nanoseconds: nanoseconds))
+        } else if broken.isEmpty {
             support.complain("'\(path)' is intact: \(findings.count) image\(findings.count == 1 ? "" : "s") in \(Set(findings.map(\.manifest.chain)).count) "
                              + "chain\(Set(findings.map(\.manifest.chain)).count == 1 ? "" : "s"), every frame and block checked, every restore point restorable, in "
                              + support.timeAndRate(bytes: bytes, nanoseconds: nanoseconds))
@@ -128,7 +148,8 @@ struct RepositoryVerification {
         let images = findings.map { f -> String in
             let m = f.manifest
             return "    {\"id\": \"\(m.idText)\", \"chain\": \(m.chain.jsonQuoted), \"kind\": \"\(m.kind.name)\", \"created\": \(m.created), "
-                + "\"intact\": \(f.damage == nil), \"restorable\": \(f.pointProblem == nil)"
+                + (f.archived.isEmpty ? "\"intact\": \(f.damage == nil), \"restorable\": \(f.pointProblem == nil)"
+                                      : "\"checked\": false, \"needs_thaw\": [\(f.archived.map(\.jsonQuoted).joined(separator: ", "))]")
                 + (f.damage.map { ", \"damage\": \($0.jsonQuoted)" } ?? "") + (f.pointProblem.map { ", \"problem\": \($0.jsonQuoted)" } ?? "") + "}"
         }
         let intact = findings.allSatisfy { $0.damage == nil && $0.pointProblem == nil }

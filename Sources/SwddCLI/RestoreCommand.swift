@@ -92,6 +92,7 @@ struct RestoreCommand: ParsableCommand {
         defer { lock.release() }
         let manifests = try support.manifests(of: repository)
         let chosen = try support.select(at, name: name, in: manifests, repository: image)
+        try StorageClassColumn.requireThawed(chosen, among: manifests, in: repository, location: image, purpose: "restore")
         let point: RestorePoint
         do {
             point = try repository.restorePoint(chosen, among: manifests)

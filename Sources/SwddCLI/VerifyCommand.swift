@@ -48,7 +48,7 @@ struct VerifyCommand: ParsableCommand {
                 throw ExitCode(2)
             }
             return try FilesystemVerification(location: image, at: at, name: name, threads: max(1, threads ?? ProcessorCount.online),
-                                              quiet: quiet, json: json).run()
+                                              quiet: quiet, json: json, remote: remote).run()
         }
         if at != nil {
             support.complain("--at picks the restore point --fsck checks; verify REPO checks every point")

@@ -180,7 +180,8 @@ public struct Rclone: Sendable {
     /// Writes a whole (small) object. Its bytes are handed to rclone in a file, not a pipe,
     /// so an object is never cut short by this process dying while it is sent.
     public func write(_ bytes: [UInt8], to name: String) throws {
-        try check("cannot write", name, ["rcat"] + classArguments + [path(name)], input: bytes)
+        // Small objects (manifests, leases, records) stay in the default class: they are read often.
+        try check("cannot write", name, ["rcat", path(name)], input: bytes)
     }
 
     public func remove(_ name: String) throws {
@@ -198,7 +199,7 @@ public struct Rclone: Sendable {
     }
 
     public func move(_ name: String, to newName: String) throws {
-        try check("cannot rename", name, ["moveto", path(name), path(newName)])
+        try check("cannot rename", name, ["moveto"] + classArguments + [path(name), path(newName)])
     }
 
     public func makeDirectory(_ name: String) throws {

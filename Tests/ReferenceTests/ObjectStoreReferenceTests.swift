@@ -145,6 +145,43 @@ struct ObjectStoreReferenceTests {
             swdd restore $R back $E --quiet && echo "$(sum back) $(sum src.raw)"
             echo "$(objects repo/locks/ | wc -l) 0"
             """#),
+        ScriptCase(name: "cold tiers: --storage-class, prune --archive-after (never a parent a warm image needs), restore says thaw first, repo thaw", script: #"""
+            R=s3://swdd-test/cold
+            class() { python3 -c "import json,sys; print(' '.join(i.get('storage_class', '?') for i in json.load(sys.stdin)['images']))"; }
+            SWDD_NOW=2026-10-01T10:00 swdd backup src.raw $R --name disk --storage-class STANDARD_IA $E --quiet || exit 1
+            sum src.raw > want.1
+            head -c 1M /dev/urandom | dd of=src.raw bs=1M seek=2 conv=notrunc status=none
+            SWDD_NOW=2026-10-02T10:00 swdd backup src.raw $R --name disk $E --quiet || exit 1
+            sum src.raw > want.2
+            SWDD_NOW=2026-11-20T10:00 swdd backup src.raw $R --name disk --full $E --quiet || exit 1
+            head -c 1M /dev/urandom | dd of=src.raw bs=1M seek=4 conv=notrunc status=none
+            SWDD_NOW=2026-11-21T10:00 swdd backup src.raw $R --name disk --incremental $E --quiet || exit 1
+            # The class each object is in, as the server itself reports it (rclone's listing of tiers).
+            echo "$(rclone -q lsf -R --files-only --format T ref:swdd-test/cold/images/ | sort | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ')|STANDARD:3 STANDARD_IA:1 "
+            swdd repo $R $E --json | class > classes; echo "$(cat classes)|STANDARD_IA STANDARD STANDARD STANDARD"
+            # The old full and its incremental go cold; at 10 days the new full is old but stays: its (newer) incremental needs it.
+            SWDD_NOW=2026-12-01T10:00 swdd prune $R --keep-last 10 --archive-after 30d $E > plan; echo "prune $?|prune 0"
+            echo "$(grep -c '^  archive ' plan) 2"
+            echo "$(swdd repo $R $E --json | class)|GLACIER (archived) GLACIER (archived) STANDARD STANDARD"
+            SWDD_NOW=2026-12-01T10:00 swdd prune $R --keep-last 10 --archive-after 10d $E > plan; echo "warm $?|warm 0"
+            echo "$(grep -c '^  archive ' plan) 0"
+            echo "$(grep -c '^  keep warm .*a newer image in its class needs it' plan) 1"
+            swdd restore $R p1 --at 2026-10-02T12:00 $E 2> err; echo "archived $?|archived 1"
+            echo "$(grep -c "^swdd: cannot restore incremental image .*: archived images .* must be thawed first: run 'swdd repo thaw $R --at " err) 1"
+            echo "$(ls p1 p1.partial 2>/dev/null | wc -l) 0"
+            swdd verify $R $E 2> err; echo "verify $?|verify 0"
+            echo "$(grep -c 'not checked: it needs archived image' err) 2"
+            swdd repo thaw $R --at 2026-10-02T12:00 $E > thaw; echo "thaw $?|thaw 0"
+            echo "$(grep -c 'thaw requested for 7 days' thaw) 2"
+            # moto's server makes a thawed copy readable at once; S3 takes minutes to hours.
+            echo "$(swdd repo $R $E --json | class)|GLACIER (thawed) GLACIER (thawed) STANDARD STANDARD"
+            swdd restore $R p1 --at 2026-10-02T12:00 $E --quiet && echo "$(sum p1) $(cat want.2)"
+            swdd verify $R $E --quiet; echo "verify all $?|verify all 0"
+            swdd backup src.raw "$PWD/local" --storage-class GLACIER 2> err; echo "local class $?|local class 2"
+            swdd backup src.raw "$PWD/local" --quiet || exit 1
+            swdd prune "$PWD/local" --keep-last 1 --archive-after 1d 2> err; echo "local archive $?|local archive 2"
+            echo "$(grep -c 'moves images between storage classes of object storage' err) 1"
+            """#),
         ScriptCase(name: "rclone: locations: a chain on rclone's local backend; bad locations are one line and exit 2", script: #"""
             R="rclone::local:$PWD/lrepo"
             SWDD_NOW=2026-11-01T10:00 swdd backup src.raw "$R" --name disk --quiet || exit 1
