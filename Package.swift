@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "SwddDisksTests", dependencies: ["SwddDisks"]),
         .testTarget(name: "SwddFilesystemsTests", dependencies: ["SwddFilesystems", "SwddSystem", "SwddTestSupport"]),
         .testTarget(name: "SwddImageTests", dependencies: ["SwddImage", "SwddEngine", "SwddSystem", "SwddTestSupport"]),
-        .testTarget(name: "SwddBackupTests", dependencies: ["SwddBackup", "SwddImage", "SwddSystem"]),
+        .testTarget(name: "SwddBackupTests", dependencies: ["SwddBackup", "SwddImage", "SwddRemote", "SwddSystem"]),
         .testTarget(name: "SwddMountTests", dependencies: ["SwddMount"]),
         .testTarget(name: "SwddBenchTests", dependencies: ["SwddBench", "SwddTestSupport"]),
         .testTarget(name: "SwddCLITests", dependencies: ["SwddCLI", "SwddSystem", "SwddTestSupport"]),

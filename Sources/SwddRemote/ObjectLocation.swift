@@ -82,15 +82,6 @@ public struct ObjectLocation: Sendable, Equatable {
         }
     }
 
-    /// Whether an object appears only once its upload is complete, so that one may be written
-    /// under its final name (S3: a multipart upload is invisible until completed). Elsewhere
-    /// (an unknown rclone backend, a local directory) an object is written under a temporary
-    /// name and moved.
-    public var uploadsAppearWhole: Bool {
-        if case .s3 = service { return true }
-        return false
-    }
-
     /// The name swdd gives the S3 remote it configures for rclone through the environment.
     static let s3RemoteName = "swdds3"
 }
