@@ -84,6 +84,12 @@ struct ObjectStoreReferenceTests {
             swdd restore $R p1 --at 2026-11-01T12:00 $E --quiet && echo "$(sum p1) $(cat want.1)"
             swdd restore $R p2 $E --quiet && echo "$(sum p2) $(cat want.2)"
             swdd verify $R $E --quiet; echo "verify $?|verify 0"
+            # Mounted straight from the bucket (FUSE): the disk file is that point's bytes.
+            if [ -e /dev/fuse ]; then
+                mkdir mp && swdd mount $R mp $E; echo "mount $?|mount 0"
+                echo "$(sum mp/disk) $(cat want.2)"
+                swdd umount mp; echo "umount $?|umount 0"
+            fi
             # The segments, in name order, are the image file.
             id=$(python3 -c "import json; print(json.load(open('j'))['id'])")
             for key in $(objects "repo/images/$id.img.zst.segments/" | cut -d' ' -f1 | sort); do
