@@ -235,14 +235,19 @@ public final class RcloneProcess: @unchecked Sendable {
         self.errors = errors
     }
 
-    /// Its last error line, without rclone's timestamp and "Failed to …:" prefixes.
+    /// Its last error, one line: rclone's last log line without its timestamp and "Failed to …:"
+    /// prefixes, with the lines that continue it (an S3 error's "caused by: … connection
+    /// refused"), but not their request ids.
     public var lastError: String {
-        guard var line = errors.text().split(separator: "\n").last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init) else { return "" }
+        let lines = errors.text().split(separator: "\n").map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+        guard let start = lines.lastIndex(where: { !($0.first?.isWhitespace ?? true) }) else { return "" }
+        var line = lines[start]
         // "2026/12/01 21:32:01 ERROR : seg1: Failed to open: …" or "… Failed to cat: …"
         if line.count > 20, line.prefix(4).allSatisfy(\.isNumber), line.dropFirst(4).first == "/" { line = String(line.dropFirst(20)) }
         for prefix in ["ERROR : ", "NOTICE: ", "CRITICAL: "] where line.hasPrefix(prefix) { line = String(line.dropFirst(prefix.count)) }
         if line.hasPrefix("Failed to "), let colon = line.firstIndex(of: ":") { line = String(line[line.index(after: colon)...].drop { $0 == " " }) }
-        return line
+        let continued = lines[(start + 1)...].map { String($0.drop { $0.isWhitespace }) }.filter { !$0.hasPrefix("status code:") }
+        return ([line] + continued).joined(separator: "; ")
     }
 
     /// Reads its output to the end (keeping up to `limit` bytes).
