@@ -156,6 +156,12 @@ struct BackupCommand: ParsableCommand {
             line.finish()
             support.complain(mismatch.message)
             throw ExitCode(1)
+        } catch let mismatch as ChainKeyMismatch {
+            try? hold?.release()
+            progress?.stop()
+            line.finish()
+            support.complain(mismatch.message)
+            throw ExitCode(1)
         } catch {
             try? hold?.release()
             progress?.stop()

@@ -18,6 +18,8 @@ struct FilesystemVerification {
     var threads: Int
     var quiet: Bool
     var json: Bool
+    /// `--key`: an encrypted image's or chain's key file.
+    var key: ImageKey?
 
     /// What a signal must undo: the temporary mount and its directory.
     private final class Cleanup: Sendable {
@@ -39,7 +41,7 @@ struct FilesystemVerification {
             line.finish()
             cleanup.run()
         }
-        let opened = try OpenedPoint.open(location, at: at, name: name, purpose: "check")
+        let opened = try OpenedPoint.open(location, at: at, name: name, purpose: "check", key: key)
         defer { opened.release() }
         let counters = TransferCounters()
         let progress = support.startProgress(line, counters: counters, total: opened.point.metadata.sourceSize, quiet: quiet || json)

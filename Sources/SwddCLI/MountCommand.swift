@@ -35,6 +35,8 @@ struct MountCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With a repository: the chain (needed when it holds several).", valueName: "name"))
     var name: String?
 
+    @OptionGroup var keys: KeyOption
+
     @Flag(help: "Serve in the foreground until unmounted (SIGINT or SIGTERM unmount).")
     var foreground = false
 
@@ -56,6 +58,7 @@ struct MountCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        let key = try keys.key()
         do {
             try FileDescriptor.open(mountPoint, flags: [.readOnly, .directory, .closeOnExec]).close()
         } catch {
@@ -67,7 +70,7 @@ struct MountCommand: ParsableCommand {
         // Blocked before libfuse starts its threads, so only the watcher receives them.
         let signals = [SIGINT, SIGTERM, SIGHUP]
         SignalWatcher.block(signals)
-        let opened = try OpenedPoint.open(image, at: at, name: name, purpose: "mount")
+        let opened = try OpenedPoint.open(image, at: at, name: name, purpose: "mount", key: key)
         defer { opened.release() }
         let workers = max(1, threads ?? ProcessorCount.online)
         let session: MountSession

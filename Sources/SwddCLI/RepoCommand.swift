@@ -21,12 +21,15 @@ struct RepoCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var keys: KeyOption
+
     @Flag(help: "Print the listing as JSON.")
     var json = false
 
     func run() throws {
         let support = ImageCommandSupport.self
-        let repo = try support.openRepository(repository, ssh: remote.ssh)
+        var repo = try support.openRepository(repository, ssh: remote.ssh)
+        repo.key = try keys.key()
         defer { repo.store.close() }
         let lock = try support.lock(repo, for: .read)
         defer { lock.release() }
@@ -41,7 +44,15 @@ struct RepoCommand: ParsableCommand {
         let all = try support.manifests(of: repo)
         // A listing without the records (unreadable fsck/) is still a listing.
         let checks = (try? repo.latestCheckRecords()) ?? [:]
-        let rows = manifests.map { Row(manifest: $0, cost: Cost(repo.restorePointCost($0, among: all)), check: checks[$0.idText]) }
+        let costs = manifests.map { repo.restorePointCost($0, among: all) }
+        for (manifest, cost) in zip(manifests, costs) {
+            // Without its key (or with another) an encrypted chain cannot be listed: a refusal, not damage.
+            if case .failure(let error as ImageFormatError) = cost, error.isAboutTheKey {
+                support.complain("cannot list image \(manifest.shortName) of '\(repository)': \(error.reason)")
+                throw ExitCode(support.failed)
+            }
+        }
+        let rows = zip(manifests, costs).map { Row(manifest: $0, cost: Cost($1), check: checks[$0.idText]) }
         let text = json ? Self.json(repository, rows) : Self.text(rows)
         FileDescriptor.standardOutput.writeAll(text)
         if rows.contains(where: { $0.cost.problem != nil }) { throw ExitCode(support.damaged) }

@@ -25,6 +25,8 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var keys: KeyOption
+
     @Flag(help: "Also run each partition's filesystem checker (e2fsck -n -f, fsck.vfat -n, fsck.exfat -n, xfs_repair -n) on the restore point through a FUSE overlay, restoring nothing.")
     var fsck = false
 
@@ -42,13 +44,14 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        let key = try keys.key()
         if fsck {
             if target != nil {
                 support.complain("--fsck checks the image's filesystems; compare a target without it")
                 throw ExitCode(2)
             }
             return try FilesystemVerification(location: image, at: at, name: name, threads: max(1, threads ?? ProcessorCount.online),
-                                              quiet: quiet, json: json).run()
+                                              quiet: quiet, json: json, key: key).run()
         }
         if at != nil {
             support.complain("--at picks the restore point --fsck checks; verify REPO checks every point")
@@ -59,14 +62,15 @@ struct VerifyCommand: ParsableCommand {
                 support.complain("verify of a repository checks its images; to compare a target, restore --verify or verify one image")
                 throw ExitCode(2)
             }
-            return try RepositoryVerification(path: image, ssh: remote.ssh, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json).run()
+            return try RepositoryVerification(path: image, ssh: remote.ssh, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json,
+                                              key: key).run()
         }
         let start = MonotonicClock.now()
         let line = StatusLine(enabled: !quiet && !json && FileDescriptor.standardError.isTerminal)
         support.onSignal { line.finish() }
         var layout: ImageLayout?
         do {
-            let member = try ImageChainFiles.member(opening: image)
+            let member = try ImageChainFiles.member(opening: image, key: key)
             let read = member.layout
             layout = read
             let counters = TransferCounters()
