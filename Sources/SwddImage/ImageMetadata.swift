@@ -136,7 +136,7 @@ public struct ImageMetadata: Sendable, Equatable {
 
     /// Parses and checks a metadata frame's payload, opening it first with an encrypted image's
     /// `cipher`; `offset` (of the frame in the file) is for messages.
-    static func decode(_ stored: [UInt8], offset: Int64, cipher: FrameCipher?) throws(ImageFormatError) -> ImageMetadata {
+    static func decode(_ stored: [UInt8], offset: Int64, cipher: FrameCipher? = nil) throws(ImageFormatError) -> ImageMetadata {
         var payload = stored
         if let cipher {
             do {
