@@ -190,6 +190,7 @@ struct BackupCommand: ParsableCommand {
                              + "\(m.shortName)\(parent) of chain '\(m.chain)': \(ProgressLine.binarySize(Int64(s.dataBlocks) * Int64(s.blockSize))) "
                              + "changed, \(ProgressLine.binarySize(s.bytesStored)) stored, in "
                              + support.timeAndRate(bytes: s.sourceSize, nanoseconds: s.elapsedNanoseconds)
+                             + (options.encryption.map { ", encrypted with key id \($0.idText)" } ?? "")
                              + (result.resumed.map { "; resumed at \(ProgressLine.binarySize($0.sourceBytes)) of \(ProgressLine.binarySize(s.sourceSize)) "
                                  + "(\(ProgressLine.binarySize($0.imageBytes)) not sent again)" } ?? ""))
         }
