@@ -75,7 +75,7 @@ struct FrameCipher: Sendable {
     /// The metadata frame's payload, sealed: nonce, ciphertext, tag.
     func sealMetadata(_ payload: [UInt8]) throws -> [UInt8] {
         let box = try AES.GCM.seal(payload, using: key, nonce: AES.GCM.Nonce(), authenticating: metadataAssociatedData)
-        return Array(box.nonce.withUnsafeBytes { Array($0) }) + Array(box.ciphertext) + Array(box.tag)
+        return box.nonce.withUnsafeBytes { Array($0) } + Array(box.ciphertext) + Array(box.tag)
     }
 
     func openMetadata(_ sealed: [UInt8]) throws(Failure) -> [UInt8] {
