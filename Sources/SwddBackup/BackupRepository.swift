@@ -16,6 +16,8 @@ import SwddSystem
 public struct BackupRepository: Sendable {
     public let store: any RepositoryStore
     private let layouts = LayoutCache()
+    /// The key its encrypted images are opened with (`--key`, `--encrypt`); nil: plain images only.
+    public var key: ImageKey?
 
     init(store: any RepositoryStore) { self.store = store }
 
@@ -132,7 +134,7 @@ public struct BackupRepository: Sendable {
     private func openMember(_ manifest: BackupManifest) throws -> RestorePoint.Member {
         let bytes = try store.openImage(imageName(manifest), knownSize: nil)
         do {
-            let member = RestorePoint.Member(name: manifest.shortName, layout: try ImageLayout.read(bytes), bytes: bytes)
+            let member = RestorePoint.Member(name: manifest.shortName, layout: try ImageLayout.read(bytes, key: key), bytes: bytes)
             guard member.layout.metadata.imageID == manifest.id else {
                 throw ImageFormatError.brokenChain("'\(imagePath(manifest))' is not the image its manifest names")
             }

@@ -36,6 +36,12 @@ public struct BackupResult: Sendable {
     public var notResumed: [String] = []
 }
 
+/// The backup's key does not fit its chain's images: none given for an encrypted chain,
+/// another key, or a key for a chain whose images are plain.
+public struct ChainKeyMismatch: Error, Sendable {
+    public var message: String
+}
+
 /// The source is not the one the chain was made from.
 public struct SourceMismatch: Error, Sendable {
     public var message: String
@@ -64,7 +70,7 @@ public enum BackupRun {
         var options = request.options
         if let parent {
             // Only the parent's metadata is read (its footer, tables and metadata frame).
-            let member = try repository.member(parent)
+            let member = try parentMember(parent, in: repository, chain: request.chain, key: options.encryption)
             defer { member.bytes.release() }
             options.parent = (member.layout.metadata, kind)
         }
@@ -143,6 +149,29 @@ public enum BackupRun {
         }
         return BackupResult(manifest: manifest, parent: parent, summary: summary, orphansRemoved: removed,
                             resumed: interrupted.map { ($0.progress.sourceBytes, $0.progress.imageBytes) }, notResumed: notResumed)
+    }
+
+    /// The parent image, opened with the backup's key: a chain is encrypted with one key
+    /// throughout, or not at all (an image's blocks are compared with its parent's digests, and
+    /// its frames read with its parent's at restore).
+    private static func parentMember(_ parent: BackupManifest, in repository: BackupRepository, chain: String,
+                                     key: ImageKey?) throws -> RestorePoint.Member {
+        var keyed = repository
+        keyed.key = key
+        let member: RestorePoint.Member
+        do {
+            member = try keyed.member(parent)
+        } catch ImageFormatError.needsKey(let id) {
+            throw ChainKeyMismatch(message: "chain '\(chain)' is encrypted with key id \(id): give its key file with --encrypt KEYFILE")
+        } catch ImageFormatError.wrongKey(let id, let given) {
+            throw ChainKeyMismatch(message: "chain '\(chain)' is encrypted with key id \(id), not with the key file given (key id \(given))")
+        }
+        if member.layout.header.encryption == nil, key != nil {
+            member.bytes.release()
+            throw ChainKeyMismatch(message: "chain '\(chain)' is not encrypted: an encrypted backup cannot build on its images "
+                                   + "(start an encrypted chain with --new-chain, or under another --name)")
+        }
+        return member
     }
 
     /// How the source differs from the chain's newest image, or nil when it is the same one:

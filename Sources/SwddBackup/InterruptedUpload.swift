@@ -24,8 +24,9 @@ struct InterruptedUpload {
     }
 
     /// Whether a run with these options records its progress (`--keep-going` and `--bmap`
-    /// runs keep more per frame than a sidecar records: they start over).
-    static func records(_ options: ImageOptions) -> Bool { !options.keepGoing && !options.bmap }
+    /// runs keep more per frame than a sidecar records: they start over; an encrypted one
+    /// would leave its blocks' digests readable in the sidecar: it starts over too).
+    static func records(_ options: ImageOptions) -> Bool { !options.keepGoing && !options.bmap && options.encryption == nil }
 
     /// The interrupted upload of `chain` among `orphans` (names in `store`), or nil; `reason`
     /// receives why one found cannot be continued.

@@ -159,6 +159,12 @@ struct BackupCommand: ParsableCommand {
             line.finish()
             support.complain(mismatch.message)
             throw ExitCode(1)
+        } catch let mismatch as ChainKeyMismatch {
+            try? hold?.release()
+            progress?.stop()
+            line.finish()
+            support.complain(mismatch.message)
+            throw ExitCode(1)
         } catch {
             try? hold?.release()
             progress?.stop()
@@ -187,6 +193,7 @@ struct BackupCommand: ParsableCommand {
                              + "\(m.shortName)\(parent) of chain '\(m.chain)': \(ProgressLine.binarySize(Int64(s.dataBlocks) * Int64(s.blockSize))) "
                              + "changed, \(ProgressLine.binarySize(s.bytesStored)) stored, in "
                              + support.timeAndRate(bytes: s.sourceSize, nanoseconds: s.elapsedNanoseconds)
+                             + (options.encryption.map { ", encrypted with key id \($0.idText)" } ?? "")
                              + (result.resumed.map { "; resumed at \(ProgressLine.binarySize($0.sourceBytes)) of \(ProgressLine.binarySize(s.sourceSize)) "
                                  + "(\(ProgressLine.binarySize($0.imageBytes)) not sent again)" } ?? ""))
         }

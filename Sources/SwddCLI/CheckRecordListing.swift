@@ -12,14 +12,15 @@ enum CheckRecordListing {
         guard let status = try? FileStatus.of(path: path), status.kind == .regular,
               let image = try? FileDescriptor.open(path, flags: [.readOnly, .closeOnExec]) else { return nil }
         defer { try? image.close() }
-        guard ImageLayout.startsWithHeader(image), let layout = try? ImageLayout.read(image) else { return nil }
+        // The header's id is the image's (and an encrypted image's header is readable without its key).
+        guard let header = ImageLayout.header(of: image) else { return nil }
         let recordPath = FilesystemCheckRecord.path(besideImage: path)
         guard FileSystemPath.exists(recordPath),
               let file = try? FileDescriptor.open(recordPath, flags: [.readOnly, .closeOnExec]) else { return nil }
         defer { try? file.close() }
         guard let size = try? file.status().size, size < 1 << 20,
               let bytes = try? ImageLayout.readAll(file, count: Int(size)),
-              let record = try? FilesystemCheckRecord.decode(bytes), record.image == layout.metadata.imageID else { return nil }
+              let record = try? FilesystemCheckRecord.decode(bytes), record.image == header.imageID else { return nil }
         return record
     }
 

@@ -18,6 +18,8 @@ struct FilesystemVerification {
     var threads: Int
     var quiet: Bool
     var json: Bool
+    /// `--key`: an encrypted image's or chain's key file.
+    var key: ImageKey?
     var remote = RemoteOptions()
 
     /// What a signal must undo: the temporary mount and its directory.
@@ -40,7 +42,7 @@ struct FilesystemVerification {
             line.finish()
             cleanup.run()
         }
-        let opened = try OpenedPoint.open(location, at: at, name: name, purpose: "check", remote: remote)
+        let opened = try OpenedPoint.open(location, at: at, name: name, purpose: "check", key: key, remote: remote)
         defer { opened.release() }
         let counters = TransferCounters()
         let progress = support.startProgress(line, counters: counters, total: opened.point.metadata.sourceSize, quiet: quiet || json)

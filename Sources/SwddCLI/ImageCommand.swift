@@ -60,6 +60,10 @@ struct ImageCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        if bmap && encoding.encrypt != nil {
+            support.complain("--encrypt and --bmap do not go together: bmaptool cannot read an encrypted image")
+            throw ExitCode(2)
+        }
         var options = try encoding.imageOptions()
         if keepGoing && source == "-" {
             support.complain("--keep-going needs a file or device to read again: standard input cannot be")
@@ -165,7 +169,8 @@ struct ImageCommand: ParsableCommand {
             let tenths = Int((percent * 10).rounded())
             support.complain("imaged '\(source)' (\(ProgressLine.binarySize(summary.sourceSize))) into '\(destination)': "
                              + "\(ProgressLine.binarySize(summary.bytesStored)), \(tenths / 10).\(tenths % 10)% of the source, in "
-                             + support.timeAndRate(bytes: summary.sourceSize, nanoseconds: summary.elapsedNanoseconds))
+                             + support.timeAndRate(bytes: summary.sourceSize, nanoseconds: summary.elapsedNanoseconds)
+                             + (options.encryption.map { ", encrypted with key id \($0.idText)" } ?? ""))
         }
         if !summary.unreadable.isEmpty { throw ExitCode(support.partlyUnreadable) }
     }

@@ -33,7 +33,7 @@ enum ImageCommandSupport {
     static func status(for error: ImageFormatError) -> Int32 {
         switch error {
         case .truncated, .damaged, .brokenChain: damaged
-        case .notAnImage, .unsupportedVersion: failed
+        case .notAnImage, .unsupportedVersion, .needsKey, .wrongKey: failed
         }
     }
 

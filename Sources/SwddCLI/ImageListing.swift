@@ -9,12 +9,12 @@ import SwddSystem
 /// partition's first chunk (where superblocks are).
 enum ImageListing {
     /// The description of the disk inside `path`, or nil when `path` is not a swdd image.
-    static func examine(_ path: String, filesystems: Bool) throws -> DiskDescription? {
+    static func examine(_ path: String, filesystems: Bool, key: ImageKey?) throws -> DiskDescription? {
         guard let status = try? FileStatus.of(path: path), status.kind == .regular else { return nil }
         let image = try FileDescriptor.open(path, flags: [.readOnly, .closeOnExec])
         defer { try? image.close() }
         guard ImageLayout.startsWithHeader(image) else { return nil }
-        let layout = try ImageLayout.read(image)
+        let layout = try ImageLayout.read(image, key: key)
         let size = layout.metadata.sourceSize
         let sector = Int64(max(512, layout.metadata.sectorSize))
         let standIn = try ImageStandIn(layout, image: image)
@@ -31,6 +31,16 @@ enum ImageListing {
         disk = try DiskExamination.examine(standIn: standIn.descriptor, name: path, size: UInt64(size),
                                            sectorSize: Int(sector), filesystems: true)
         return disk
+    }
+
+    /// The line after an encrypted image's listing: its cipher and key id (from its header,
+    /// readable without the key); empty for other images and other files.
+    static func encryptionSection(forImage path: String) -> String {
+        guard let status = try? FileStatus.of(path: path), status.kind == .regular,
+              let image = try? FileDescriptor.open(path, flags: [.readOnly, .closeOnExec]) else { return "" }
+        defer { try? image.close() }
+        guard let encryption = ImageLayout.header(of: image)?.encryption else { return "" }
+        return "\nEncryption: \(encryption.cipher.name), key id \(encryption.keyIDText)\n"
     }
 
     /// A dos table's logical partitions hang off a chain of EBRs inside the extended partition:

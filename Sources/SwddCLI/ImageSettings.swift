@@ -20,6 +20,9 @@ struct EncodingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Block digest: xxh3-128 or sha256 (a backup's incrementals keep their chain's).", valueName: "algorithm"))
     var hash = BlockHashAlgorithm.xxh3_128.name
 
+    @Option(help: ArgumentHelp("Encrypt every frame and the metadata (AES-256-GCM) with a key derived from KEYFILE (32 bytes or more; keep it apart from the images: readers need it as --key).", valueName: "keyfile"))
+    var encrypt: String?
+
     func imageOptions() throws -> ImageOptions {
         let support = ImageCommandSupport.self
         guard let chunkSize = ByteSize.parse(chunk), chunkSize >= 1 << 20, chunkSize <= 4 << 20, chunkSize % (1 << 20) == 0 else {
@@ -44,6 +47,7 @@ struct EncodingOptions: ParsableArguments {
         options.chunkSize = chunkSize
         options.hash = algorithm
         options.threads = threads ?? ProcessorCount.online
+        options.encryption = try KeyFile.load(encrypt, option: "--encrypt")
         return options
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SwddDisks
+import SwddImage
 import SwddSystem
 
 /// `swdd list [--fs] [--json] [PATH…]`: disks and images as `fdisk -l` lists them.
@@ -18,11 +19,14 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Print the facts as JSON.")
     var json = false
 
+    @OptionGroup var keys: KeyOption
+
     @Argument(help: "Block devices or image files.")
     var paths: [String] = []
 
     func run() throws {
         let named = !paths.isEmpty
+        let key = try keys.key()
         let targets: [String]
         if named {
             targets = paths
@@ -41,7 +45,7 @@ struct ListCommand: ParsableCommand {
             let disk: DiskDescription
             do {
                 // A swdd image is listed as the disk inside it.
-                if named, let inside = try imageInside(path) {
+                if named, let inside = try imageInside(path, key: key) {
                     disk = inside
                 } else {
                     disk = try DiskExamination.examine(path, filesystems: filesystems)
@@ -70,7 +74,10 @@ struct ListCommand: ParsableCommand {
             // argument position for named targets and by listings printed for found ones.
             let separated = named ? index > 0 : !listed.isEmpty
             Self.emit((separated ? "\n\n" : "") + output.text)
-            if named && filesystems { Self.emit(UsedBlocksListing.section(forImage: path) + CheckRecordListing.section(forImage: path)) }
+            if named { Self.emit(ImageListing.encryptionSection(forImage: path)) }
+            if named && filesystems {
+                Self.emit(UsedBlocksListing.section(forImage: path, key: key) + CheckRecordListing.section(forImage: path))
+            }
             for warning in output.warnings { Self.complain("\(path): \(warning)") }
             listed.append(disk)
         }
@@ -81,9 +88,9 @@ struct ListCommand: ParsableCommand {
     /// An image that could not be read, as opposed to a device or file that could not be opened.
     struct ImageFailure: Error { var reason: String }
 
-    private func imageInside(_ path: String) throws(ImageFailure) -> DiskDescription? {
+    private func imageInside(_ path: String, key: ImageKey?) throws(ImageFailure) -> DiskDescription? {
         do {
-            return try ImageListing.examine(path, filesystems: filesystems)
+            return try ImageListing.examine(path, filesystems: filesystems, key: key)
         } catch {
             throw ImageFailure(reason: ImageCommandSupport.reason(error))
         }

@@ -37,6 +37,8 @@ struct MountCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var keys: KeyOption
+
     @Flag(help: "Serve in the foreground until unmounted (SIGINT or SIGTERM unmount).")
     var foreground = false
 
@@ -58,6 +60,7 @@ struct MountCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        let key = try keys.key()
         do {
             try FileDescriptor.open(mountPoint, flags: [.readOnly, .directory, .closeOnExec]).close()
         } catch {
@@ -69,7 +72,7 @@ struct MountCommand: ParsableCommand {
         // Blocked before libfuse starts its threads, so only the watcher receives them.
         let signals = [SIGINT, SIGTERM, SIGHUP]
         SignalWatcher.block(signals)
-        let opened = try OpenedPoint.open(image, at: at, name: name, purpose: "mount", remote: remote)
+        let opened = try OpenedPoint.open(image, at: at, name: name, purpose: "mount", key: key, remote: remote)
         defer { opened.release() }
         let workers = max(1, threads ?? ProcessorCount.online)
         let session: MountSession

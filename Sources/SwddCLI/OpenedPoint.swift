@@ -39,10 +39,11 @@ struct OpenedPoint {
 
     /// Opens `location` for `purpose` ("mount", "check"), or says why not and exits (1; 2 for
     /// misused options; 4 for a damaged image; 5 for a repository another process locks).
-    static func open(_ location: String, at: String?, name: String?, purpose: String, remote: RemoteOptions = RemoteOptions()) throws -> OpenedPoint {
+    static func open(_ location: String, at: String?, name: String?, purpose: String, key: ImageKey?, remote: RemoteOptions = RemoteOptions()) throws -> OpenedPoint {
         let support = ImageCommandSupport.self
         if BackupRepository.isRepository(location) || ObjectLocation.isObjectStore(location) {
-            let repository = try support.openRepository(location, remote: remote)
+            var repository = try support.openRepository(location, remote: remote)
+            repository.key = key
             let lock = try support.lock(repository, for: .read)
             do {
                 let manifests = try support.manifests(of: repository)
@@ -69,7 +70,7 @@ struct OpenedPoint {
             throw ExitCode(2)
         }
         do {
-            let point = try ImageChainFiles.point(opening: location)
+            let point = try ImageChainFiles.point(opening: location, key: key)
             do {
                 try point.checkComplete()
             } catch {

@@ -30,12 +30,15 @@ struct RepoListCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var keys: KeyOption
+
     @Flag(help: "Print the listing as JSON.")
     var json = false
 
     func run() throws {
         let support = ImageCommandSupport.self
-        let repo = try support.openRepository(repository, remote: remote)
+        var repo = try support.openRepository(repository, remote: remote)
+        repo.key = try keys.key()
         defer { repo.store.close() }
         let lock = try support.lock(repo, for: .read)
         defer { lock.release() }
@@ -51,11 +54,18 @@ struct RepoListCommand: ParsableCommand {
         // A listing without the records (unreadable fsck/) is still a listing.
         let checks = (try? repo.latestCheckRecords()) ?? [:]
         let classes = try (repo.store as? any ArchivingStore).map { try StorageClassColumn.read($0, repository: repository) }
-        let rows = manifests.map { manifest in
+        let costs = manifests.map { manifest in
             let frozen = classes.map { StorageClassColumn.archivedImages(of: manifest, among: all, archived: $0.archived) } ?? []
-            let cost = frozen.isEmpty ? Cost(repo.restorePointCost(manifest, among: all)) : Cost(thawing: frozen)
-            return Row(manifest: manifest, cost: cost, check: checks[manifest.idText], storageClass: classes?.text[manifest.idText])
+            return frozen.isEmpty ? Cost(repo.restorePointCost(manifest, among: all)) : Cost(thawing: frozen)
         }
+        for (manifest, cost) in zip(manifests, costs) {
+            // Without its key (or with another) an encrypted chain cannot be listed: a refusal, not damage.
+            if let error = cost.keyProblem {
+                support.complain("cannot list image \(manifest.shortName) of '\(repository)': \(error.reason)")
+                throw ExitCode(support.failed)
+            }
+        }
+        let rows = zip(manifests, costs).map { Row(manifest: $0, cost: $1, check: checks[$0.idText], storageClass: classes?.text[$0.idText]) }
         let text = json ? Self.json(repository, rows) : Self.text(rows)
         FileDescriptor.standardOutput.writeAll(text)
         if rows.contains(where: { $0.cost.problem != nil }) { throw ExitCode(support.damaged) }
@@ -67,6 +77,8 @@ struct RepoListCommand: ParsableCommand {
         var problem: String?
         /// The archived images (short names) this point needs thawed before it can be read.
         var needsThaw: [String] = []
+        /// The point is encrypted and the key given (or none) does not open it.
+        var keyProblem: ImageFormatError?
 
         init(thawing images: [String]) { needsThaw = images }
 
@@ -78,6 +90,7 @@ struct RepoListCommand: ParsableCommand {
                 point.release()
             case .failure(let error):
                 problem = ImageCommandSupport.reason(error)
+                if let error = error as? ImageFormatError, error.isAboutTheKey { keyProblem = error }
             }
         }
     }

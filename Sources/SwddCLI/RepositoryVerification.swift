@@ -15,6 +15,8 @@ struct RepositoryVerification {
     var threads: Int
     var quiet: Bool
     var json: Bool
+    /// `--key`: an encrypted chain's key file.
+    var key: ImageKey?
 
     struct Finding {
         var manifest: BackupManifest
@@ -29,7 +31,8 @@ struct RepositoryVerification {
     func run() throws {
         let support = ImageCommandSupport.self
         let start = MonotonicClock.now()
-        let repository = try support.openRepository(path, remote: remote)
+        var repository = try support.openRepository(path, remote: remote)
+        repository.key = key
         defer { repository.store.close() }
         let lock = try support.lock(repository, for: .read)
         defer { lock.release() }
@@ -59,6 +62,12 @@ struct RepositoryVerification {
                 let member = try repository.member(manifest)
                 defer { member.bytes.release() }
                 try ImageRestorer.verify(member, threads: threads, counters: counters)
+            } catch let error as ImageFormatError where error.isAboutTheKey {
+                // Not damage: without its key nothing of the image can be checked.
+                progress?.stop()
+                line.finish()
+                support.complain("cannot verify image \(manifest.shortName) of '\(path)': \(error.reason)")
+                throw ExitCode(support.failed)
             } catch {
                 damage = support.reason(error)
             }

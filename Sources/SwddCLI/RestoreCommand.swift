@@ -37,6 +37,8 @@ struct RestoreCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var keys: KeyOption
+
     @Option(help: ArgumentHelp("A bmaptool bmap for IMAGE (a raw, .zst, .gz, .xz or .bz2 image bmaptool made); found beside IMAGE as bmaptool finds it when IMAGE is not a swdd image.", valueName: "file"))
     var bmap: String?
 
@@ -67,26 +69,29 @@ struct RestoreCommand: ParsableCommand {
     func run() throws {
         let support = ImageCommandSupport.self
         let workers = max(1, threads ?? ProcessorCount.online)
-        if image == "-" { return try restoreFromStream(workers: workers) }
-        if RemoteLocation.isRemote(image) { return try restoreFromRemote(workers: workers) }
-        if ObjectLocation.isObjectStore(image) { return try restoreFromObjectStore(workers: workers) }
+        let key = try keys.key()
+        if image == "-" { return try restoreFromStream(key: key, workers: workers) }
+        if RemoteLocation.isRemote(image) { return try restoreFromRemote(key: key, workers: workers) }
+        if ObjectLocation.isObjectStore(image) { return try restoreFromObjectStore(key: key, workers: workers) }
         if BackupRepository.isRepository(image) {
-            return try restoreFromRepository(try support.openRepository(image), workers: workers)
+            return try restoreFromRepository(try support.openRepository(image), key: key, workers: workers)
         }
         if at != nil || name != nil {
             support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
             throw ExitCode(2)
         }
         if let pair = bmap ?? bmapBesideForeignImage() { return try restoreBmapPair(bmapPath: pair) }
-        let point = try completePoint { try ImageChainFiles.point(opening: image) }
+        let point = try completePoint { try ImageChainFiles.point(opening: image, key: key) }
         try restore(point, named: "'\(image)'", workers: workers)
     }
 
     /// `restore REPO TARGET [--at TIME|ID] [--name NAME]`: the point chosen from the manifests,
     /// each block read from the newest image of its chain that holds it, under a read lease so
     /// that no prune removes an image being read.
-    private func restoreFromRepository(_ repository: BackupRepository, workers: Int) throws {
+    private func restoreFromRepository(_ repository: BackupRepository, key: ImageKey?, workers: Int) throws {
         let support = ImageCommandSupport.self
+        var repository = repository
+        repository.key = key
         defer { repository.store.close() }
         let lock = try support.lock(repository, for: .read)
         defer { lock.release() }
@@ -106,37 +111,37 @@ struct RestoreCommand: ParsableCommand {
 
     /// `restore ssh://host/path TARGET`: a repository there, or an image (with its parents beside
     /// it), read over ssh; frames stream in order and decompress in parallel as they arrive.
-    private func restoreFromRemote(workers: Int) throws {
+    private func restoreFromRemote(key: ImageKey?, workers: Int) throws {
         let support = ImageCommandSupport.self
         let (files, path) = try support.remoteFiles(image, ssh: remote.ssh)
         let store = SshStore(files, root: path)
         if BackupRepository.isRepository(store) {
-            return try restoreFromRepository(try BackupRepository.open(store), workers: workers)
+            return try restoreFromRepository(try BackupRepository.open(store), key: key, workers: workers)
         }
         defer { files.session.close() }
         if at != nil || name != nil {
             support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
             throw ExitCode(2)
         }
-        let point = try completePoint { try ImageChainFiles.point(remote: files, path: path) }
+        let point = try completePoint { try ImageChainFiles.point(remote: files, path: path, key: key) }
         defer { point.release() }
         try restore(point, named: "'\(image)'", workers: workers)
     }
 
     /// `restore s3://…|rclone:… TARGET`: a repository there, or an image object (with its parents
     /// beside it); frames are read as streams of the objects, the next one already on its way.
-    private func restoreFromObjectStore(workers: Int) throws {
+    private func restoreFromObjectStore(key: ImageKey?, workers: Int) throws {
         let support = ImageCommandSupport.self
         let store = ObjectStore(try support.rclone(for: image, remote: remote))
         if BackupRepository.isRepository(store) {
-            return try restoreFromRepository(try BackupRepository.open(store), workers: workers)
+            return try restoreFromRepository(try BackupRepository.open(store), key: key, workers: workers)
         }
         if at != nil || name != nil {
             support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
             throw ExitCode(2)
         }
         let (rclone, object) = try support.objectImage(image, remote: remote)
-        let point = try completePoint { try ImageChainFiles.point(object: object, in: rclone) }
+        let point = try completePoint { try ImageChainFiles.point(object: object, in: rclone, key: key) }
         defer { point.release() }
         try restore(point, named: "'\(image)'", workers: workers)
     }
@@ -225,12 +230,12 @@ struct RestoreCommand: ParsableCommand {
     /// Nothing can be checked whole before writing; every frame is checked as it is decoded and
     /// every block once the metadata arrives at the end, and the target's first chunk is written
     /// only then. A new file is TARGET.partial until all of that has passed.
-    private func restoreFromStream(workers: Int) throws {
+    private func restoreFromStream(key: ImageKey?, workers: Int) throws {
         let support = ImageCommandSupport.self
         let counters = TransferCounters()
         let restore: StreamRestore
         do {
-            restore = try StreamRestore(input: .standardInput, counters: counters)
+            restore = try StreamRestore(input: .standardInput, key: key, counters: counters)
         } catch let error as ImageFormatError {
             support.complain("cannot restore standard input: \(error.reason)")
             throw ExitCode(support.status(for: error))

@@ -6,11 +6,11 @@ import SwddSystem
 /// its size, from the records in the image's metadata (nothing else of the image is read).
 enum UsedBlocksListing {
     /// The section printed after the partition listing; empty for other images and other files.
-    static func section(forImage path: String) -> String {
+    static func section(forImage path: String, key: ImageKey?) -> String {
         guard let status = try? FileStatus.of(path: path), status.kind == .regular,
               let image = try? FileDescriptor.open(path, flags: [.readOnly, .closeOnExec]) else { return "" }
         defer { try? image.close() }
-        guard ImageLayout.startsWithHeader(image), let layout = try? ImageLayout.read(image) else { return "" }
+        guard ImageLayout.startsWithHeader(image), let layout = try? ImageLayout.read(image, key: key) else { return "" }
         return render(layout.metadata.filesystems)
     }
 

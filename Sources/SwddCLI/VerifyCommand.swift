@@ -25,6 +25,8 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var remote: RemoteOptions
 
+    @OptionGroup var keys: KeyOption
+
     @Flag(help: "Also run each partition's filesystem checker (e2fsck -n -f, fsck.vfat -n, fsck.exfat -n, xfs_repair -n) on the restore point through a FUSE overlay, restoring nothing.")
     var fsck = false
 
@@ -42,13 +44,14 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         let support = ImageCommandSupport.self
+        let key = try keys.key()
         if fsck {
             if target != nil {
                 support.complain("--fsck checks the image's filesystems; compare a target without it")
                 throw ExitCode(2)
             }
             return try FilesystemVerification(location: image, at: at, name: name, threads: max(1, threads ?? ProcessorCount.online),
-                                              quiet: quiet, json: json, remote: remote).run()
+                                              quiet: quiet, json: json, key: key, remote: remote).run()
         }
         if at != nil {
             support.complain("--at picks the restore point --fsck checks; verify REPO checks every point")
@@ -61,7 +64,8 @@ struct VerifyCommand: ParsableCommand {
                 support.complain("verify of a repository checks its images; to compare a target, restore --verify or verify one image")
                 throw ExitCode(2)
             }
-            return try RepositoryVerification(path: image, remote: remote, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json).run()
+            return try RepositoryVerification(path: image, remote: remote, name: name, threads: max(1, threads ?? ProcessorCount.online), quiet: quiet, json: json,
+                                              key: key).run()
         }
         let start = MonotonicClock.now()
         let line = StatusLine(enabled: !quiet && !json && FileDescriptor.standardError.isTerminal)
@@ -71,9 +75,9 @@ struct VerifyCommand: ParsableCommand {
             let member: RestorePoint.Member
             if objectStore {
                 let (rclone, name) = try support.objectImage(image, remote: remote)
-                member = try ImageChainFiles.member(object: name, in: rclone)
+                member = try ImageChainFiles.member(object: name, in: rclone, key: key)
             } else {
-                member = try ImageChainFiles.member(opening: image)
+                member = try ImageChainFiles.member(opening: image, key: key)
             }
             defer { member.bytes.release() }
             let read = member.layout

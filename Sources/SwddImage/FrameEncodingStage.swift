@@ -65,6 +65,10 @@ final class FrameEncodingStage: ChunkStage {
     /// Chunks before this source offset (the frames an interrupted upload already holds) are
     /// hashed, not encoded: their states and digests are checked against the recorded ones.
     private let encodesFrom: Int64
+    /// An encrypted image's cipher: every frame is sealed, zero frames too (a sealed zero frame
+    /// is as small as ever, so the seek table's sizes tell no more than they did).
+    private let cipher: FrameCipher?
+    private let chunkSize: Int
 
     /// `codec` nil stores frames uncompressed; `bmap` also computes the bmap's ranges.
     /// `sourceFoundZeroChunks`: the source checks every chunk it reads for zeros and marks an
@@ -72,8 +76,10 @@ final class FrameEncodingStage: ChunkStage {
     /// builds them), so a block that is the whole of a `.data` chunk is known to hold data and is
     /// not scanned a second time — a scan that reads the whole chunk when its data starts late.
     init(codec: ZstdCodec?, hash: BlockHashAlgorithm, chunkSize: Int, blockSize: Int, bmap: Bool = false,
-         parent: ImageMetadata? = nil, sourceFoundZeroChunks: Bool = true, encodesFrom: Int64 = 0) {
+         parent: ImageMetadata? = nil, sourceFoundZeroChunks: Bool = true, encodesFrom: Int64 = 0, cipher: FrameCipher? = nil) {
         self.codec = codec
+        self.cipher = cipher
+        self.chunkSize = chunkSize
         self.encodesFrom = encodesFrom
         self.sourceFoundZeroChunks = sourceFoundZeroChunks
         self.mapsForBmap = bmap
@@ -81,7 +87,8 @@ final class FrameEncodingStage: ChunkStage {
         self.hash = hash
         self.blockSize = blockSize
         zeroDigests = ZeroDigests(hash)
-        frameBuffers = FrameBuffers(capacity: max(ZstdCodec.bound(chunkSize), HandBuiltFrame.storedFrameSize(length: chunkSize)))
+        frameBuffers = FrameBuffers(capacity: max(ZstdCodec.bound(chunkSize), HandBuiltFrame.storedFrameSize(length: chunkSize))
+                                    + (cipher == nil ? 0 : FrameCipher.overhead))
     }
 
     func process(_ chunk: Chunk) throws {
@@ -121,7 +128,14 @@ final class FrameEncodingStage: ChunkStage {
         if allZero {
             // Zeros and inherited blocks only: the frame is the zero frame (inherited blocks
             // read as zeros in an incremental image; their bytes live in the parent).
-            let frame = zeroFrames.frame(length: length)
+            var frame = zeroFrames.frame(length: length)
+            if let cipher {
+                var sealed = [UInt8](repeating: 0, count: frame.count + FrameCipher.overhead)
+                let count = try frame.withUnsafeBytes { plain in
+                    try sealed.withUnsafeMutableBytes { try cipher.sealFrame(plain, at: position(of: chunk), into: $0) }
+                }
+                frame = Array(sealed.prefix(count))
+            }
             chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: nil, shared: frame, count: frame.count, states: states, digests: digests,
                                                                 unreadable: unreadable)
             return
@@ -132,7 +146,7 @@ final class FrameEncodingStage: ChunkStage {
             (chunk.base + at).initializeMemory(as: UInt8.self, repeating: 0, count: min(blockSize, length - at))
         }
         let buffer = try frameBuffers.buffer(for: chunk)
-        let count: Int
+        var count: Int
         if let codec {
             // Incompressible data needs no second pass: libzstd itself falls back to raw blocks
             // wherever compressing gains nothing, and its frame is then at most a few header
@@ -142,9 +156,18 @@ final class FrameEncodingStage: ChunkStage {
         } else {
             count = HandBuiltFrame.writeStoredFrame(chunk.bytes, to: buffer.base)
         }
+        if let cipher {
+            // Sealed into the same buffer: the ciphertext is made apart from it, then copied in.
+            count = try cipher.sealFrame(UnsafeRawBufferPointer(buffer.slice(0, count)), at: position(of: chunk), into: buffer.bytes)
+        }
         let ranges = mapsForBmap ? BmapFile.ranges(of: chunk.bytes, at: chunk.offset) : []
         chunk.attachments[EncodedFrame.self] = EncodedFrame(buffer: buffer, count: count, states: states, digests: digests, bmapRanges: ranges,
                                                             unreadable: unreadable)
+    }
+
+    /// Where the chunk's frame sits: frames lie on the chunk grid.
+    private func position(of chunk: Chunk) -> FramePosition {
+        FramePosition(index: Int(chunk.offset / Int64(chunkSize)), sourceOffset: chunk.offset, length: chunk.length)
     }
 
     /// Whether the parent recorded this very block: same digest, and the parent held data there

@@ -162,10 +162,12 @@ final class FrameDecodingStage: ChunkStage {
     }
 
     private func decode(_ read: FramesToDecode.Read, frame index: Int, into buffer: AlignedBuffer) throws {
-        let frame = point.members[read.member].layout.frames[index]
+        let layout = point.members[read.member].layout
+        let frame = layout.frames[index]
         let n: Int
         do {
-            n = try codec.decompress(UnsafeRawBufferPointer(read.buffer.slice(0, frame.compressedSize)), into: buffer.slice(0, buffer.capacity))
+            n = try StoredFrame.decode(UnsafeRawBufferPointer(read.buffer.slice(0, frame.compressedSize)), at: layout.position(ofFrame: index),
+                                       cipher: layout.cipher, codec: codec, into: buffer.slice(0, buffer.capacity))
         } catch {
             throw ImageFormatError.damaged(offset: frame.fileOffset, "\(imageName(read.member))frame \(index): \(error.reason)")
         }

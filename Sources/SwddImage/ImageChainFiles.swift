@@ -7,11 +7,11 @@ public enum ImageChainFiles {
     /// The file name of the image with this id.
     public static func fileName(id: [UInt8]) -> String { ImageWriter.hex(id) + ".img.zst" }
 
-    /// Opens the image at `path` and checks its structure.
-    public static func member(opening path: String, name: String? = nil) throws -> RestorePoint.Member {
+    /// Opens the image at `path` and checks its structure (an encrypted one with `key`).
+    public static func member(opening path: String, name: String? = nil, key: ImageKey? = nil) throws -> RestorePoint.Member {
         let descriptor = try FileDescriptor.open(path, flags: [.readOnly, .closeOnExec])
         do {
-            return RestorePoint.Member(name: name ?? path, layout: try ImageLayout.read(descriptor), bytes: descriptor)
+            return RestorePoint.Member(name: name ?? path, layout: try ImageLayout.read(descriptor, key: key), bytes: descriptor)
         } catch {
             try? descriptor.close()
             throw error
@@ -21,11 +21,11 @@ public enum ImageChainFiles {
     /// The image at `path` and, when it has parents, those found beside it, as one restore
     /// point; the point is incomplete (`RestorePoint.isComplete`) when a parent is missing, and
     /// any image found that does not fit the chain is refused.
-    public static func point(opening path: String) throws -> RestorePoint {
+    public static func point(opening path: String, key: ImageKey? = nil) throws -> RestorePoint {
         let directory = FileSystemPath.directory(of: path)
-        return try point(top: try member(opening: path)) { name in
+        return try point(top: try member(opening: path, key: key)) { name in
             let parent = directory + "/" + name
-            return FileSystemPath.exists(parent) ? try member(opening: parent) : nil
+            return FileSystemPath.exists(parent) ? try member(opening: parent, key: key) : nil
         }
     }
 

@@ -9,6 +9,18 @@ public enum ImageFormatError: Error, Equatable, Sendable {
     case unsupportedVersion(UInt16)
     /// The images of a chain do not fit together, or a needed parent is missing.
     case brokenChain(String)
+    /// Encrypted, and no key file was given (`keyID`: the one it needs).
+    case needsKey(keyID: String)
+    /// Encrypted with the key `keyID`; the key file given is another (`given`).
+    case wrongKey(keyID: String, given: String)
+
+    /// Whether the image is fine but the key is missing or another: a refusal, not damage.
+    public var isAboutTheKey: Bool {
+        switch self {
+        case .needsKey, .wrongKey: true
+        default: false
+        }
+    }
 
     public var reason: String {
         switch self {
@@ -17,6 +29,8 @@ public enum ImageFormatError: Error, Equatable, Sendable {
         case .damaged(let offset, let why): "damaged at byte \(offset): \(why)"
         case .unsupportedVersion(let version): "format version \(version) is newer than this swdd understands"
         case .brokenChain(let why): "broken chain: \(why)"
+        case .needsKey(let id): "it is encrypted with key id \(id): give its key file with --key KEYFILE"
+        case .wrongKey(let id, let given): "it is encrypted with key id \(id), not with the key file given (key id \(given))"
         }
     }
 }

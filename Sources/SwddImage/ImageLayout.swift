@@ -18,6 +18,8 @@ public struct ImageLayout: Sendable {
     /// The data frames, in source order.
     public var frames: [Frame]
     public var fileSize: Int64
+    /// An encrypted image's cipher (nil: plain frames).
+    var cipher: FrameCipher?
 
     /// The largest compressed frame: the size of a buffer that holds any of them.
     public var largestFrame: Int { frames.map(\.compressedSize).max() ?? 0 }
@@ -28,9 +30,20 @@ public struct ImageLayout: Sendable {
         return start.withUnsafeBytes { $0.u32(at: 0) } == SkippableFrame.headerMagic
     }
 
+    /// The header frame alone, or nil when the file does not start with one: what an image says
+    /// about itself without its key (its layout, its encryption's cipher and key id).
+    public static func header(of descriptor: any ImageBytes) -> ImageHeader? {
+        guard let start = try? read(descriptor, at: 0, count: SkippableFrame.headerSize),
+              start.withUnsafeBytes({ $0.u32(at: 0) }) == SkippableFrame.headerMagic else { return nil }
+        let size = Int(start.withUnsafeBytes { $0.u32(at: 4) })
+        guard size < 1 << 16, let payload = try? read(descriptor, at: Int64(SkippableFrame.headerSize), count: size) else { return nil }
+        return try? ImageHeader.decode(payload)
+    }
+
     /// Reads and checks the structure of the image `descriptor` reads (a regular file, or a
-    /// remote object).
-    public static func read(_ descriptor: any ImageBytes) throws -> ImageLayout {
+    /// remote object). An encrypted image needs its `key` (`ImageFormatError.needsKey` without
+    /// it, `.wrongKey` with another); a plain one ignores it.
+    public static func read(_ descriptor: any ImageBytes, key: ImageKey? = nil) throws -> ImageLayout {
         let fileSize = try descriptor.byteCount()
         guard fileSize >= Int64(SeekTable.footerSize) else { throw ImageFormatError.notAnImage("too short to hold a seek table") }
         let footer = try read(descriptor, at: fileSize - Int64(SeekTable.footerSize), count: SeekTable.footerSize)
@@ -62,9 +75,10 @@ public struct ImageLayout: Sendable {
         let first = table.entries[0], last = table.entries[frameCount - 1]
         guard first.decompressedSize == 0, last.decompressedSize == 0 else { throw ImageFormatError.notAnImage("no swdd header and metadata frames") }
         let header = try ImageHeader.decode(try payload(descriptor, at: 0, size: Int(first.compressedSize), magic: SkippableFrame.headerMagic))
+        let cipher = try header.encryption?.cipher(imageID: header.imageID, key: key)
         let metadataOffset = tableOffset - Int64(last.compressedSize)
         let metadata = try ImageMetadata.decode(try payload(descriptor, at: metadataOffset, size: Int(last.compressedSize),
-                                                            magic: SkippableFrame.metadataMagic), offset: metadataOffset)
+                                                            magic: SkippableFrame.metadataMagic), offset: metadataOffset, cipher: cipher)
 
         var frames: [Frame] = []
         frames.reserveCapacity(frameCount - 2)
@@ -77,7 +91,12 @@ public struct ImageLayout: Sendable {
             sourceOffset += Int64(entry.decompressedSize)
         }
         try check(header: header, metadata: metadata, frames: frames, sourceSize: sourceOffset)
-        return ImageLayout(header: header, metadata: metadata, frames: frames, fileSize: fileSize)
+        return ImageLayout(header: header, metadata: metadata, frames: frames, fileSize: fileSize, cipher: cipher)
+    }
+
+    /// Where data frame `index` sits, as its seal names it.
+    func position(ofFrame index: Int) -> FramePosition {
+        FramePosition(index: index, sourceOffset: frames[index].sourceOffset, length: frames[index].length)
     }
 
     /// Header, metadata and frames must tell one story: the same layout, frames on the chunk

@@ -127,13 +127,24 @@ public struct ImageMetadata: Sendable, Equatable {
         return w.bytes
     }
 
-    func encoded() -> [UInt8] {
-        SkippableFrame.encode(magic: SkippableFrame.metadataMagic, payload: encodedPayload())
+    /// The metadata frame; an encrypted image's payload is sealed whole (`cipher`), so its
+    /// block map and digests say nothing without the key.
+    func encoded(sealedWith cipher: FrameCipher? = nil) throws -> [UInt8] {
+        let payload = encodedPayload()
+        return SkippableFrame.encode(magic: SkippableFrame.metadataMagic, payload: try cipher?.sealMetadata(payload) ?? payload)
     }
 
-    /// Parses and checks a metadata frame's payload; `offset` (of the frame in the file) is
-    /// for messages.
-    static func decode(_ payload: [UInt8], offset: Int64) throws(ImageFormatError) -> ImageMetadata {
+    /// Parses and checks a metadata frame's payload, opening it first with an encrypted image's
+    /// `cipher`; `offset` (of the frame in the file) is for messages.
+    static func decode(_ stored: [UInt8], offset: Int64, cipher: FrameCipher? = nil) throws(ImageFormatError) -> ImageMetadata {
+        var payload = stored
+        if let cipher {
+            do {
+                payload = try cipher.openMetadata(stored)
+            } catch {
+                throw .damaged(offset: offset, "the metadata: \(error.reason)")
+            }
+        }
         guard payload.count > 32 else { throw .damaged(offset: offset, "the metadata frame is cut short") }
         let body = Array(payload[..<(payload.count - 32)])
         guard Array(SHA256.hash(data: body)) == Array(payload[(payload.count - 32)...]) else {

@@ -18,9 +18,13 @@ final class ImageSink: ChunkSink {
     private var headerWritten = false
     private let resumed: [UploadProgress.Frame]
     private var framesSeen = 0
+    /// An encrypted image's cipher, for the metadata (the stage seals the frames).
+    private let cipher: FrameCipher?
 
-    init(output: ImageOutput, header: ImageHeader, metadata: ImageMetadata, counters: TransferCounters?, resumed: UploadProgress? = nil) {
+    init(output: ImageOutput, header: ImageHeader, metadata: ImageMetadata, cipher: FrameCipher? = nil, counters: TransferCounters?,
+         resumed: UploadProgress? = nil) {
         self.output = output
+        self.cipher = cipher
         self.header = header
         self.metadata = metadata
         self.counters = counters
@@ -85,7 +89,7 @@ final class ImageSink: ChunkSink {
     func finish(inputError: (any Error)?) throws {
         if let inputError { throw inputError }
         try writeHeader()
-        let meta = metadata.encoded()
+        let meta = try metadata.encoded(sealedWith: cipher)
         try write(meta)
         table.entries.append(.init(compressedSize: UInt32(meta.count), decompressedSize: 0))
         try write(table.encoded())

@@ -34,7 +34,9 @@ public final class ImageStandIn {
         let compressed = try ImageLayout.read(image, at: frame.fileOffset, count: frame.compressedSize)
         var bytes = [UInt8](repeating: 0, count: frame.length)
         let n = try compressed.withUnsafeBytes { source in
-            try bytes.withUnsafeMutableBytes { try codec.decompress(source, into: $0) }
+            try bytes.withUnsafeMutableBytes {
+                try StoredFrame.decode(source, at: layout.position(ofFrame: index), cipher: layout.cipher, codec: codec, into: $0)
+            }
         }
         guard n == frame.length else { throw ImageFormatError.damaged(offset: frame.fileOffset, "frame \(index) holds \(n) bytes") }
         try bytes.withUnsafeBytes { try descriptor.writeAll(toAbsoluteOffset: frame.sourceOffset, $0) }

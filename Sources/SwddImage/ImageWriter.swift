@@ -30,6 +30,9 @@ public struct ImageOptions: Sendable {
     public var freeRanges: [Range<Int64>] = []
     /// `--used`: the filesystems examined, recorded in the metadata.
     public var filesystems: [FilesystemRecord] = []
+    /// `--encrypt KEYFILE`: every frame and the metadata sealed with a key derived from it
+    /// (an incremental or differential image must have its parent's key).
+    public var encryption: ImageKey?
 
     public init() {}
 }
@@ -105,10 +108,11 @@ public enum ImageWriter {
             metadata.kind = kind
             metadata.parentID = parent.imageID
         }
-        let sink = ImageSink(output: output, header: header, metadata: metadata, counters: counters, resumed: resuming)
+        let cipher = options.encryption?.cipher(forImage: id)
+        let sink = ImageSink(output: output, header: header, metadata: metadata, cipher: cipher, counters: counters, resumed: resuming)
         let stage = FrameEncodingStage(codec: options.store ? nil : ZstdCodec(level: options.level), hash: options.hash,
                                        chunkSize: options.chunkSize, blockSize: options.blockSize, bmap: options.bmap,
-                                       parent: options.parent?.metadata, encodesFrom: resuming?.sourceBytes ?? 0)
+                                       parent: options.parent?.metadata, encodesFrom: resuming?.sourceBytes ?? 0, cipher: cipher)
         let workers = max(1, options.threads)
         // Each worker holds a chunk, the reader one, the sink one, and one waits in each queue.
         let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: options.chunkSize, alignment: 4096)
@@ -154,6 +158,7 @@ public enum ImageWriter {
             header.kind = parent.kind
             header.parentID = parent.metadata.imageID
         }
+        header.encryption = options.encryption.map { ImageEncryption(keyID: $0.id) }
         return header
     }
 

@@ -152,13 +152,13 @@ public final class ObjectImageBytes: ImageBytes, @unchecked Sendable {
 extension ImageChainFiles {
     /// The image object `name` in object storage (one object, as `swdd image` writes it), read
     /// through `rclone` rooted at its directory.
-    public static func member(object name: String, in rclone: Rclone) throws -> RestorePoint.Member {
+    public static func member(object name: String, in rclone: Rclone, key: ImageKey? = nil) throws -> RestorePoint.Member {
         guard let entry = try rclone.entry(name) else {
             throw Rclone.Failure(message: "cannot read '\(rclone.describe(name))': no such object", status: 4)
         }
         let bytes = ObjectImageBytes(rclone, parts: [.init(name: name, size: entry.size)])
         do {
-            return RestorePoint.Member(name: rclone.describe(name), layout: try ImageLayout.read(bytes), bytes: bytes)
+            return RestorePoint.Member(name: rclone.describe(name), layout: try ImageLayout.read(bytes, key: key), bytes: bytes)
         } catch {
             bytes.release()
             throw error
@@ -166,9 +166,9 @@ extension ImageChainFiles {
     }
 
     /// The image object `name` and its parents beside it there, as one restore point.
-    public static func point(object name: String, in rclone: Rclone) throws -> RestorePoint {
-        try point(top: try member(object: name, in: rclone)) { parent in
-            try rclone.entry(parent) != nil ? try member(object: parent, in: rclone) : nil
+    public static func point(object name: String, in rclone: Rclone, key: ImageKey? = nil) throws -> RestorePoint {
+        try point(top: try member(object: name, in: rclone, key: key)) { parent in
+            try rclone.entry(parent) != nil ? try member(object: parent, in: rclone, key: key) : nil
         }
     }
 }

@@ -106,12 +106,12 @@ public final class RemoteImageBytes: ImageBytes, @unchecked Sendable {
 
 extension ImageChainFiles {
     /// The image at `path` on the remote, and its parents beside it there.
-    public static func point(remote files: RemoteFiles, path: RemotePath) throws -> RestorePoint {
+    public static func point(remote files: RemoteFiles, path: RemotePath, key: ImageKey? = nil) throws -> RestorePoint {
         let directory = RemotePath(inHome: path.inHome, relative: String(path.relative.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")))
         func open(_ path: RemotePath, name: String) throws -> RestorePoint.Member {
             let bytes = RemoteImageBytes(files, path: path)
             do {
-                return RestorePoint.Member(name: name, layout: try ImageLayout.read(bytes), bytes: bytes)
+                return RestorePoint.Member(name: name, layout: try ImageLayout.read(bytes, key: key), bytes: bytes)
             } catch {
                 bytes.release()
                 throw error

@@ -82,7 +82,8 @@ public final class RestorePointChunks: Sendable {
         }
         let n: Int
         do {
-            n = try codec.decompress(UnsafeRawBufferPointer(compressed), into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<chunkSize]))
+            n = try StoredFrame.decode(UnsafeRawBufferPointer(compressed), at: image.layout.position(ofFrame: index), cipher: image.layout.cipher,
+                                       codec: codec, into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<chunkSize]))
         } catch {
             throw ImageFormatError.damaged(offset: stored.fileOffset, "in '\(image.name)', frame \(index): \(error.reason)")
         }

@@ -10,6 +10,8 @@ import SwddSystem
 final class StreamFrameSource: ChunkSource {
     private let input: FileDescriptor
     let header: ImageHeader
+    /// An encrypted image's cipher (nil: plain frames).
+    let cipher: FrameCipher?
     /// The metadata, once the stream has delivered it (at its end).
     private(set) var metadata: ImageMetadata?
     private let buffers: FrameBuffers
@@ -22,7 +24,7 @@ final class StreamFrameSource: ChunkSource {
 
     static let frameMagic: UInt32 = 0xFD2F_B528
 
-    init(input: FileDescriptor, counters: TransferCounters?) throws {
+    init(input: FileDescriptor, key: ImageKey?, counters: TransferCounters?) throws {
         self.input = input
         self.counters = counters
         let staging = StagingBuffer(input: input, capacity: 1 << 20)
@@ -33,12 +35,13 @@ final class StreamFrameSource: ChunkSource {
         let size = Int(staging.u32(at: 4))
         guard size < 1 << 20, (try? staging.need(8 + size)) != nil else { throw ImageFormatError.notAnImage("the stream's header frame is cut short") }
         header = try ImageHeader.decode(staging.bytes(8..<(8 + size)))
+        cipher = try header.encryption?.cipher(imageID: header.imageID, key: key)
         guard header.kind == .full else {
             throw ImageFormatError.brokenChain("the stream's image is \(header.kind.name): its unchanged blocks live in its parent; restore it from its repository or from a file beside its parent")
         }
         staging.consume(8 + size)
         streamOffset = Int64(8 + size)
-        let largest = max(ZstdCodec.bound(header.chunkSize), HandBuiltFrame.storedFrameSize(length: header.chunkSize))
+        let largest = max(ZstdCodec.bound(header.chunkSize), HandBuiltFrame.storedFrameSize(length: header.chunkSize)) + FrameCipher.overhead
         // Room for the largest frame and the largest skippable frame's start, plus reads.
         staging.grow(to: 2 * largest + (1 << 16))
         self.staging = staging
@@ -49,11 +52,27 @@ final class StreamFrameSource: ChunkSource {
         while true {
             try need(4)
             let magic = staging.u32(at: 0)
-            if magic == Self.frameMagic {
-                let size = try frameSize()
+            if magic == Self.frameMagic || magic == FrameCipher.sealedFrameMagic {
+                // An encrypted image holds sealed frames only, a plain one zstd frames only.
+                guard (magic == FrameCipher.sealedFrameMagic) == (cipher != nil) else {
+                    throw ImageFormatError.damaged(offset: streamOffset, cipher == nil ? "a sealed frame in an image that is not encrypted"
+                                                                                       : "a plain frame in an encrypted image")
+                }
+                let size: Int
+                let length: UInt64
+                if magic == FrameCipher.sealedFrameMagic {
+                    // The sealed frame's head says its size and the bytes it holds.
+                    try need(FrameCipher.headSize)
+                    size = 8 + Int(staging.u32(at: 4))
+                    length = UInt64(staging.u32(at: 8))
+                    guard size <= staging.capacity else { throw ImageFormatError.damaged(offset: streamOffset, "a frame larger than the image's chunks allow") }
+                    try need(size)
+                } else {
+                    size = try frameSize()
+                    length = staging.withStart { ZSTD_getFrameContentSize($0, size) }
+                }
                 let buffer = try buffers.buffer(for: chunk)
                 guard size <= buffer.capacity else { throw ImageFormatError.damaged(offset: streamOffset, "a frame larger than the image's chunks allow") }
-                let length = staging.withStart { ZSTD_getFrameContentSize($0, size) }
                 guard length != ZSTD_CONTENTSIZE_UNKNOWN, length != ZSTD_CONTENTSIZE_ERROR, length <= UInt64(header.chunkSize) else {
                     throw ImageFormatError.damaged(offset: streamOffset, "a frame without a valid content size")
                 }
@@ -61,7 +80,8 @@ final class StreamFrameSource: ChunkSource {
                 consume(size)
                 counters?.addRead(size)
                 chunk.offset = sourceOffset
-                chunk.attachments[StreamFrame.self] = StreamFrame(buffer: buffer, count: size, length: Int(length), streamOffset: streamOffset - Int64(size))
+                chunk.attachments[StreamFrame.self] = StreamFrame(buffer: buffer, count: size, length: Int(length), index: index,
+                                                                  streamOffset: streamOffset - Int64(size))
                 chunk.annotation = FrameNumber(index: index)
                 index += 1
                 sourceOffset += Int64(length)
@@ -78,7 +98,7 @@ final class StreamFrameSource: ChunkSource {
             let frameOffset = streamOffset
             consume(8 + size)
             if magic == SkippableFrame.metadataMagic {
-                metadata = try ImageMetadata.decode(payload, offset: frameOffset)
+                metadata = try ImageMetadata.decode(payload, offset: frameOffset, cipher: cipher)
             } else if magic == SkippableFrame.seekTableMagic {
                 return .end  // the last frame of an image
             }
@@ -189,6 +209,7 @@ struct StreamFrame: Sendable {
     var buffer: AlignedBuffer
     var count: Int
     var length: Int
+    var index: Int
     var streamOffset: Int64
 }
 
@@ -202,11 +223,13 @@ struct DecodedDigests: Sendable {
 /// digest the blocks, to be compared once the metadata arrives.
 final class StreamDecodingStage: ChunkStage {
     private let header: ImageHeader
+    private let cipher: FrameCipher?
     private let codec = ZstdCodec()
     private let zeroDigests: ZeroDigests
 
-    init(header: ImageHeader) {
+    init(header: ImageHeader, cipher: FrameCipher?) {
         self.header = header
+        self.cipher = cipher
         zeroDigests = ZeroDigests(header.hash)
     }
 
@@ -214,9 +237,11 @@ final class StreamDecodingStage: ChunkStage {
         guard let frame = chunk.attachments[StreamFrame.self] else { return }
         let n: Int
         do {
-            n = try codec.decompress(UnsafeRawBufferPointer(frame.buffer.slice(0, frame.count)), into: chunk.buffer.slice(0, chunk.capacity))
+            n = try StoredFrame.decode(UnsafeRawBufferPointer(frame.buffer.slice(0, frame.count)),
+                                       at: FramePosition(index: frame.index, sourceOffset: chunk.offset, length: frame.length),
+                                       cipher: cipher, codec: codec, into: chunk.buffer.slice(0, chunk.capacity))
         } catch {
-            throw ImageFormatError.damaged(offset: frame.streamOffset, "a frame: \(error.reason)")
+            throw ImageFormatError.damaged(offset: frame.streamOffset, "frame \(frame.index): \(error.reason)")
         }
         guard n == frame.length else { throw ImageFormatError.damaged(offset: frame.streamOffset, "a frame holds \(n) bytes, not \(frame.length)") }
         chunk.count = n
@@ -281,8 +306,9 @@ public final class StreamRestore {
     private let source: StreamFrameSource
     private let counters: TransferCounters
 
-    public init(input: FileDescriptor, counters: TransferCounters) throws {
-        source = try StreamFrameSource(input: input, counters: counters)
+    /// `key`: an encrypted image's (its header, read here, says which it needs).
+    public init(input: FileDescriptor, key: ImageKey? = nil, counters: TransferCounters) throws {
+        source = try StreamFrameSource(input: input, key: key, counters: counters)
         self.counters = counters
     }
 
@@ -302,7 +328,7 @@ public final class StreamRestore {
         let workers = max(1, threads)
         let pool = try ChunkPool(chunkCount: workers + 4, chunkSize: max(source.header.chunkSize, 4096), alignment: 4096)
         try Pipeline(pool: pool, source: source,
-                     steps: [PipelineStep(StreamDecodingStage(header: source.header), threading: .parallel(workers: workers))],
+                     steps: [PipelineStep(StreamDecodingStage(header: source.header, cipher: source.cipher), threading: .parallel(workers: workers))],
                      sink: StreamCheckingSink(inner, source: source)).run()
         guard let metadata = source.metadata else { throw ImageFormatError.damaged(offset: 0, "no metadata") }
         return metadata
