@@ -29,7 +29,7 @@ public enum RemoteMirrorTarget {
                                source: ExtentSource(descriptor: target.reader, range: 0..<sourceSize, seeksHoles: target.isRegularFile,
                                                     detectsZeros: true, readAlignment: target.readAlignment, counters: transfer),
                                steps: [PipelineStep(MirrorDigestStage(counters: counters), threading: .parallel(workers: workers))],
-                               sink: MirrorDigestSender(channel: channel)))
+                               sink: MirrorDigestSender(channel: channel, transfer: transfer)))
         let hashingFailure = Mutex<(any Error)?>(nil)
         guard let hasher = IOThread.start({
             do {

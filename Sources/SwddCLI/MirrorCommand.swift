@@ -6,8 +6,9 @@ import SwddSystem
 
 /// `swdd mirror SOURCE TARGET`: TARGET made an exact, uncompressed copy of SOURCE, writing only
 /// the chunks that differ, then read back and checked. The plan is SwddBackup's `Mirror`; the
-/// policy is here: which targets may be written (not mounted or busy, large enough, the same
-/// logical sector size unless `--force`), a new file as TARGET.partial renamed at the end.
+/// policy is `MirrorTarget`'s: which targets may be written (not mounted or busy, large enough,
+/// the same logical sector size unless `--force`), a new file as TARGET.partial renamed at the
+/// end. With an ssh:// side, `runOverSsh` (MirrorOverSsh.swift).
 struct MirrorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
@@ -21,14 +22,21 @@ struct MirrorCommand: ParsableCommand {
             size; of a larger device only the first SOURCE-size bytes are written. A new file is \
             written as TARGET.partial and renamed when done. A mounted or busy device, a device \
             smaller than SOURCE, or one whose logical sector size differs from SOURCE's (512 for \
-            a file) is refused; --force overrides all but the size. Both sides are local: an \
-            ssh:// side is refused (comparing it block by block would need swdd on the remote).
+            a file) is refused; --force overrides all but the size.
+
+            Either side may be ssh://[user@]host[:port]/path (a device or a file). As rsync needs \
+            rsync on both ends, this runs swdd there (--remote-swdd PATH, default swdd on the \
+            remote's PATH) through the system ssh (--ssh): the machine holding TARGET hashes its \
+            chunks and sends the digests, the one holding SOURCE sends only the chunks that \
+            differ, as zstd frames; TARGET's machine checks, writes, syncs and reads them back, \
+            with the same refusals as here. Without swdd there, the mirror stops in one line \
+            before anything is opened. The summary adds the bytes sent and received over ssh.
             """)
 
-    @Argument(help: "A regular file or block device to copy.")
+    @Argument(help: "A regular file or block device to copy, here or ssh://[user@]host[:port]/path.")
     var source: String
 
-    @Argument(help: "A file or block device to make equal to SOURCE (overwritten), or a new file.")
+    @Argument(help: "A file or block device to make equal to SOURCE (overwritten), or a new file; here or ssh://….")
     var target: String
 
     @Flag(help: "Write a mounted or busy device, or one whose logical sector size differs from SOURCE's.")

@@ -13,6 +13,17 @@ extension MirrorCommand {
     func runOverSsh(workers: Int) throws {
         let support = ImageCommandSupport.self
         let pushing = RemoteLocation.isRemote(target)
+        // A local source that cannot be read is told before any connection is made.
+        var from: MirrorSide?
+        if pushing {
+            do {
+                from = try MirrorSide.open(source, forWriting: false)
+            } catch {
+                support.complain("cannot mirror '\(source)': \(Self.reason(error))")
+                throw ExitCode(support.failed)
+            }
+        }
+        defer { from?.close() }
         let connection = try RemoteMirrorConnection.start(pushing ? target : source, ssh: remote.ssh, program: remoteSwdd ?? "swdd")
         defer { connection.close() }
         let host = connection.location.destination
@@ -24,15 +35,7 @@ extension MirrorCommand {
         let sourceSize: Int64
         var summary: RemoteMirrorSummary?
         do {
-            if pushing {
-                let from: MirrorSide
-                do {
-                    from = try MirrorSide.open(source, forWriting: false)
-                } catch {
-                    support.complain("cannot mirror '\(source)': \(Self.reason(error))")
-                    throw ExitCode(support.failed)
-                }
-                defer { from.close() }
+            if let from {
                 sourceSize = from.size
                 support.onSignal { line.finish() }
                 try connection.channel.send(.open(request(peerHoldsTarget: true, size: from.size, sectorSize: from.logicalSectorSize, connection)))
