@@ -67,6 +67,17 @@ final class RemoteMirrorDigests: @unchecked Sendable {
         }
     }
 
+    /// The failure line the other side sent, if its stream ends with one within `nanoseconds`;
+    /// nil if it ended otherwise or not yet.
+    func reasonTheStreamEnded(waitingUpTo nanoseconds: UInt64) -> RemoteMirrorError? {
+        let deadline = MonotonicClock.now() + nanoseconds
+        return monitor.withLock {
+            while ended == nil && MonotonicClock.now() < deadline { monitor.wait(nanoseconds: 50_000_000) }
+            if case let failure as RemoteMirrorError = ended, case .remoteFailed = failure { return failure }
+            return nil
+        }
+    }
+
     /// The target's summary, waited for after `done` was sent.
     func awaitSummary() throws -> RemoteMirrorSummary {
         try monitor.withLock {

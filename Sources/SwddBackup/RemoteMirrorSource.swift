@@ -24,6 +24,10 @@ public enum RemoteMirrorSource {
                             sink: MirrorBlockSender(channel: channel, counters: counters, transfer: transfer))
         do {
             try plan.run()
+        } catch RemoteMirrorError.connectionEnded {
+            // The target's side may have sent why it stopped just before it went: its line,
+            // read by now or in a moment, says more than the broken pipe.
+            throw digests.reasonTheStreamEnded(waitingUpTo: 2_000_000_000) ?? RemoteMirrorError.connectionEnded
         } catch {
             digests.abandon(error)
             throw error

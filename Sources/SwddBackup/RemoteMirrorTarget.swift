@@ -50,9 +50,11 @@ public enum RemoteMirrorTarget {
                          steps: [PipelineStep(MirrorBlockDecodingStage(log: log, counters: counters), threading: .parallel(workers: workers))],
                          sink: try FirstChunkLastSink(files, chunkSize: Mirror.chunkSize)).run()
         } catch {
-            // The hashing's own failure explains the rest (the source's side stopped on it).
             // The hasher may be blocked writing to a side that has gone: it is left, not joined.
             hasher.detach()
+            // The source's side's own failure line says most; then the hashing's failure, which
+            // the source's side stopped on; then this one.
+            if case RemoteMirrorError.remoteFailed = error { throw error }
             throw hashingFailure.withLock { $0 } ?? error
         }
         hasher.join()

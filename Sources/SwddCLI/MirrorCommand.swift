@@ -208,6 +208,7 @@ struct MirrorCommand: ParsableCommand {
             }
         case let error as MirrorSide.NotSeekable:
             "it is \(error.kind.article); mirror reads a regular file or a block device"
+        case let error as RemoteMirrorError: error.reason
         default: ImageCommandSupport.reason(error)
         }
     }

@@ -36,6 +36,8 @@ struct SshReferenceTests {
         SSH="$PWD/logssh"
         HOSTPORT=127.0.0.1:$port
         # swdd as the remote machine has it, for mirror: the built binary under a path that needs quoting.
+        # (swdd's own lines are checked with grep -x: the remote login shell's start-up may add its
+        # own words on the session's standard error, which ssh passes on.)
         mkdir -p "remote bin" && ln -s "$(command -v swdd)" "remote bin/swdd"
         RS="$PWD/remote bin/swdd"
         jf() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
@@ -203,7 +205,7 @@ struct SshReferenceTests {
             trap 'umount mnt; kill $(cat sshd.pid) 2>/dev/null; losetup -d $a $b' EXIT
             keep=$(sum b.raw)
             swdd mirror $a "ssh://$HOSTPORT$b" --ssh "$SSH" --remote-swdd "$RS" 2> err; echo "mounted $?|mounted 1"
-            echo "$(cat err)|swdd: on 127.0.0.1: refusing to write to block device '$b': mounted on $PWD/mnt (use --force to override)"
+            echo "$(grep -cxF -- "swdd: on 127.0.0.1: refusing to write to block device '$b': mounted on $PWD/mnt (use --force to override)" err) 1"
             echo "$(sum b.raw) $keep"
             swdd mirror $a "ssh://$HOSTPORT$b" --ssh "$SSH" --remote-swdd "$RS" --force --quiet; echo "forced $?|forced 0"
             echo "$(cmp -n $((24 * mib)) $a $b && echo same)|same"
@@ -212,12 +214,12 @@ struct SshReferenceTests {
             cp src.raw there.raw && head -c 1M /dev/urandom > here.raw
             keep_there=$(sum there.raw) keep_here=$(sum here.raw)
             swdd mirror here.raw "ssh://$HOSTPORT$PWD/there.raw" --ssh "$SSH" --remote-swdd "$PWD/no such/swdd" 2> err; echo "push $?|push 1"
-            echo "$(cat err)|swdd: cannot mirror with 'ssh://$HOSTPORT$PWD/there.raw': no swdd at '$PWD/no such/swdd' on 127.0.0.1: a mirror over ssh needs swdd on both machines (as rsync needs rsync on both ends); install swdd $(swdd --version | head -1 | cut -d" " -f2) there, or name its path with --remote-swdd PATH"
+            echo "$(grep -cxF -- "swdd: cannot mirror with 'ssh://$HOSTPORT$PWD/there.raw': no swdd at '$PWD/no such/swdd' on 127.0.0.1: a mirror over ssh needs swdd on both machines (as rsync needs rsync on both ends); install swdd $(swdd --version | head -1 | cut -d" " -f2) there, or name its path with --remote-swdd PATH" err) 1"
             swdd mirror "ssh://$HOSTPORT$PWD/there.raw" here.raw --ssh "$SSH" --remote-swdd "$PWD/no such/swdd" 2> err; echo "pull $?|pull 1"
-            echo "$(wc -l < err) 1"
+            echo "$(grep -c '^swdd:' err) 1"
             echo "$(grep -c "no swdd at '$PWD/no such/swdd' on 127.0.0.1" err) 1"
             swdd mirror "ssh://$HOSTPORT$PWD/there.raw" new.raw --ssh "$SSH" --remote-swdd /bin/echo 2> err; echo "foreign $?|foreign 1"
-            echo "$(cat err)|swdd: cannot mirror with 'ssh://$HOSTPORT$PWD/there.raw': '/bin/echo' on 127.0.0.1 is not swdd, or one without mirror over ssh (it said: '__mirror-peer'); install swdd $(swdd --version | head -1 | cut -d" " -f2) there, or name its path with --remote-swdd PATH"
+            echo "$(grep -cxF -- "swdd: cannot mirror with 'ssh://$HOSTPORT$PWD/there.raw': '/bin/echo' on 127.0.0.1 is not swdd, or one without mirror over ssh (it said: '__mirror-peer'); install swdd $(swdd --version | head -1 | cut -d" " -f2) there, or name its path with --remote-swdd PATH" err) 1"
             echo "$(sum there.raw) $keep_there"
             echo "$(sum here.raw) $keep_here"
             echo "$(ls new.raw new.raw.partial 2>/dev/null | wc -l) 0"
@@ -233,14 +235,14 @@ struct SshReferenceTests {
             }
             swdd mirror big.raw "ssh://$HOSTPORT$PWD/copy.raw" --ssh "$SSH" --remote-swdd "$RS" 2> err & pid=$!
             cut_when_written copy.raw.partial; wait $pid; echo "push $?|push 1"
-            echo "$(wc -l < err) 1"
+            echo "$(grep -c '^swdd:' err) 1"
             echo "$(grep -c "^swdd: mirroring 'big.raw' onto 'ssh://$HOSTPORT$PWD/copy.raw' failed, .*: the connection to 127.0.0.1 ended before the mirror was done" err) 1"
             # The peer saw its input end: it removed its partial file.
             for n in $(seq 100); do [ -e copy.raw.partial ] || break; sleep 0.05; done
             echo "$(ls copy.raw copy.raw.partial 2>/dev/null | wc -l) 0"
             swdd mirror "ssh://$HOSTPORT$PWD/big.raw" back.raw --ssh "$SSH" --remote-swdd "$RS" 2> err & pid=$!
             cut_when_written back.raw.partial; wait $pid; echo "pull $?|pull 1"
-            echo "$(cat err)|swdd: mirroring 'ssh://$HOSTPORT$PWD/big.raw' onto 'back.raw' failed, nothing was left at 'back.raw': the connection to 127.0.0.1 ended before the mirror was done"
+            echo "$(grep -cxF -- "swdd: mirroring 'ssh://$HOSTPORT$PWD/big.raw' onto 'back.raw' failed, nothing was left at 'back.raw': the connection to 127.0.0.1 ended before the mirror was done" err) 1"
             echo "$(ls back.raw back.raw.partial 2>/dev/null | wc -l) 0"
             """#),
         ScriptCase(name: "an unreachable host or a bad location is one line and exit 1 or 2", script: #"""
