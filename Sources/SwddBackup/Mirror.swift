@@ -78,7 +78,7 @@ public enum Mirror {
     }
 
     /// A chunk for every worker, one being read and a few in the sink's hands.
-    private static func pool(_ workers: Int) throws -> ChunkPool {
+    static func pool(_ workers: Int) throws -> ChunkPool {
         try ChunkPool(chunkCount: workers + 4, chunkSize: chunkSize, alignment: max(4096, AlignedBuffer.pageSize))
     }
 }

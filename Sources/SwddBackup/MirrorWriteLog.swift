@@ -4,11 +4,13 @@ import Synchronization
 /// What a chunk of the target must hold once the mirror wrote it: zeros, or bytes with a known
 /// XXH3-128 digest (~9 GB/s, so hashing what is written costs next to nothing beside writing it).
 /// Attached to the chunks the read-back reads.
-struct MirrorExpectedBytes: Sendable, Equatable {
+public struct MirrorExpectedBytes: Sendable, Equatable {
     /// The digest of the bytes written; nil for zeros.
-    var digest: [UInt8]?
+    public var digest: [UInt8]?
 
-    static let zeros = MirrorExpectedBytes(digest: nil)
+    public init(digest: [UInt8]?) { self.digest = digest }
+
+    public static let zeros = MirrorExpectedBytes(digest: nil)
 
     static func digest(of bytes: UnsafeRawBufferPointer) -> [UInt8] {
         BlockHashAlgorithm.xxh3_128.digest(bytes)

@@ -6,8 +6,9 @@ import SwddSystem
 
 /// `swdd mirror SOURCE TARGET`: TARGET made an exact, uncompressed copy of SOURCE, writing only
 /// the chunks that differ, then read back and checked. The plan is SwddBackup's `Mirror`; the
-/// policy is here: which targets may be written (not mounted or busy, large enough, the same
-/// logical sector size unless `--force`), a new file as TARGET.partial renamed at the end.
+/// policy is `MirrorTarget`'s: which targets may be written (not mounted or busy, large enough,
+/// the same logical sector size unless `--force`), a new file as TARGET.partial renamed at the
+/// end. With an ssh:// side, `runOverSsh` (MirrorOverSsh.swift).
 struct MirrorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mirror",
@@ -21,14 +22,21 @@ struct MirrorCommand: ParsableCommand {
             size; of a larger device only the first SOURCE-size bytes are written. A new file is \
             written as TARGET.partial and renamed when done. A mounted or busy device, a device \
             smaller than SOURCE, or one whose logical sector size differs from SOURCE's (512 for \
-            a file) is refused; --force overrides all but the size. Both sides are local: an \
-            ssh:// side is refused (comparing it block by block would need swdd on the remote).
+            a file) is refused; --force overrides all but the size.
+
+            Either side may be ssh://[user@]host[:port]/path (a device or a file). As rsync needs \
+            rsync on both ends, this runs swdd there (--remote-swdd PATH, default swdd on the \
+            remote's PATH) through the system ssh (--ssh): the machine holding TARGET hashes its \
+            chunks and sends the digests, the one holding SOURCE sends only the chunks that \
+            differ, as zstd frames; TARGET's machine checks, writes, syncs and reads them back, \
+            with the same refusals as here. Without swdd there, the mirror stops in one line \
+            before anything is opened. The summary adds the bytes sent and received over ssh.
             """)
 
-    @Argument(help: "A regular file or block device to copy.")
+    @Argument(help: "A regular file or block device to copy, here or ssh://[user@]host[:port]/path.")
     var source: String
 
-    @Argument(help: "A file or block device to make equal to SOURCE (overwritten), or a new file.")
+    @Argument(help: "A file or block device to make equal to SOURCE (overwritten), or a new file; here or ssh://….")
     var target: String
 
     @Flag(help: "Write a mounted or busy device, or one whose logical sector size differs from SOURCE's.")
@@ -39,6 +47,11 @@ struct MirrorCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Comparison threads (default: the cores).", valueName: "N"))
     var threads: Int?
+
+    @Option(help: ArgumentHelp("swdd on the machine of an ssh:// SOURCE or TARGET (default: swdd on its PATH).", valueName: "path"))
+    var remoteSwdd: String?
+
+    @OptionGroup var remote: RemoteOptions
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -52,15 +65,17 @@ struct MirrorCommand: ParsableCommand {
             support.complain("invalid thread count \(threads)")
             throw ExitCode(2)
         }
-        if let remote = [source, target].first(where: RemoteLocation.isRemote) {
-            // Without a program there to hash its blocks, every block of the remote side would
-            // cross the connection to be compared: no better than imaging it.
-            support.complain("cannot mirror '\(remote)': a mirror to or from another machine needs swdd running there to hash its "
-                             + "blocks (as rsync needs rsync on both ends), which this swdd does not start; run 'swdd mirror' on "
-                             + "that machine, or use 'swdd image' and 'swdd restore' with an ssh:// image")
-            throw ExitCode(support.failed)
+        let remotes = [source, target].filter(RemoteLocation.isRemote)
+        if remotes.count == 2 {
+            support.complain("cannot mirror '\(source)' onto '\(target)': both are on other machines; run 'swdd mirror' on one of them")
+            throw ExitCode(2)
+        }
+        if remotes.isEmpty, remoteSwdd != nil {
+            support.complain("--remote-swdd names swdd on another machine: it needs an ssh:// SOURCE or TARGET")
+            throw ExitCode(2)
         }
         let workers = threads ?? ProcessorCount.online
+        if !remotes.isEmpty { return try runOverSsh(workers: workers) }
         let from: MirrorSide
         do {
             from = try MirrorSide.open(source, forWriting: false)
@@ -70,10 +85,7 @@ struct MirrorCommand: ParsableCommand {
         }
         defer { from.close() }
         let plan = try preparedTarget(for: from)
-        defer {
-            plan.side.close()
-            plan.claim?.release()
-        }
+        defer { plan.close() }
 
         let line = StatusLine(enabled: !quiet && !json && FileDescriptor.standardError.isTerminal)
         let partial = plan.partial
@@ -126,7 +138,7 @@ struct MirrorCommand: ParsableCommand {
     }
 
     /// Runs `body` with the progress line over a fresh set of transfer counters.
-    private func withProgress<T>(_ line: StatusLine, total: Int64, _ body: (TransferCounters) throws -> T) rethrows -> T {
+    func withProgress<T>(_ line: StatusLine, total: Int64, _ body: (TransferCounters) throws -> T) rethrows -> T {
         let transfer = TransferCounters()
         let progress = ImageCommandSupport.startProgress(line, counters: transfer, total: total, quiet: quiet || json)
         defer {
@@ -136,74 +148,16 @@ struct MirrorCommand: ParsableCommand {
         return try body(transfer)
     }
 
-    /// The target opened for the mirror, and what must be undone or released afterwards.
-    struct TargetPlan {
-        var side: MirrorSide
-        /// A new file's `.partial` name, renamed to TARGET at the end.
-        var partial: String?
-        var claim: BlockDeviceClaim?
-    }
-
     /// The target checked and opened, or the one-line refusal and exit 1.
-    private func preparedTarget(for from: MirrorSide) throws -> TargetPlan {
+    private func preparedTarget(for from: MirrorSide) throws -> MirrorTarget {
         do {
-            return try prepareTarget(for: from)
-        } catch let refusal as ImageCommand.Refusal {
-            ImageCommandSupport.complain(refusal.message)
-        } catch let refusal as TargetSafety.Refusal {
-            ImageCommandSupport.complain(refusal.message)
+            let source = MirrorTarget.Source(name: "'\(source)'", size: from.size, logicalSectorSize: from.logicalSectorSize,
+                                             status: try from.reader.status())
+            return try MirrorTarget.prepare(target, for: source, force: force)
         } catch {
-            ImageCommandSupport.complain("cannot mirror onto '\(target)': \(Self.reason(error))")
+            ImageCommandSupport.complain(MirrorTarget.refusalMessage(error) ?? "cannot mirror onto '\(target)': \(Self.reason(error))")
         }
         throw ExitCode(ImageCommandSupport.failed)
-    }
-
-    private func prepareTarget(for from: MirrorSide) throws -> TargetPlan {
-        guard FileSystemPath.exists(target) else {
-            if !force && ImageCommandSupport.isNewFileInDevtmpfs(target) {
-                throw ImageCommand.Refusal(message: "refusing to create '\(target)' in /dev, which holds devices (use --force to create it anyway)")
-            }
-            // A new file: all holes at first, so the comparison reads nothing and only data is written.
-            let partial = target + ".partial"
-            try FileDescriptor.open(partial, flags: [.writeOnly, .create, .truncate, .closeOnExec], mode: 0o644).close()
-            do {
-                return TargetPlan(side: try MirrorSide.open(partial, forWriting: true), partial: partial)
-            } catch {
-                try? FileSystemPath.remove(partial)
-                throw error
-            }
-        }
-        let status = try FileStatus.of(path: target)
-        let sourceStatus = try from.reader.status()
-        let sameFile = status.kind == .blockDevice
-            ? sourceStatus.kind == .blockDevice && sourceStatus.representedDevice == status.representedDevice
-            : sourceStatus.device == status.device && sourceStatus.inode == status.inode
-        if sameFile { throw ImageCommand.Refusal(message: "refusing to mirror '\(source)' onto itself ('\(target)' is the same \(status.kind == .blockDevice ? "device" : "file"))") }
-        switch status.kind {
-        case .blockDevice:
-            let claim = try TargetSafety.claimForWriting(target, force: force, frontEnd: .subcommand)
-            let side: MirrorSide
-            do {
-                side = try MirrorSide.open(target, forWriting: true)
-                guard side.size >= from.size else {
-                    throw ImageCommand.Refusal(message: "refusing to mirror onto '\(target)': it holds \(side.size) bytes, fewer than the \(from.size) of '\(source)'")
-                }
-                if side.logicalSectorSize != from.logicalSectorSize && !force {
-                    throw ImageCommand.Refusal(message: "refusing to mirror onto '\(target)': its logical sectors are \(side.logicalSectorSize) bytes, "
-                                               + "those of '\(source)' \(from.logicalSectorSize) (partition tables would not be found; use --force to write anyway)")
-                }
-            } catch {
-                claim?.release()
-                throw error
-            }
-            return TargetPlan(side: side, claim: claim)
-        case .regular:
-            return TargetPlan(side: try MirrorSide.open(target, forWriting: true))
-        case .directory:
-            throw ImageCommand.Refusal(message: "cannot mirror onto '\(target)': it is a directory")
-        default:
-            throw ImageCommand.Refusal(message: "cannot mirror onto '\(target)': mirror reads its target, so it must be a regular file or a block device")
-        }
     }
 
     /// What one mirror did, for the summary line and the JSON.
@@ -215,6 +169,13 @@ struct MirrorCommand: ParsableCommand {
         /// Bytes read back and checked; nil with --no-verify.
         var verified: Int64?
         var nanoseconds: UInt64
+        /// Over ssh: the protocol's bytes each way (digests one way, blocks the other); nil locally.
+        var wire: Wire? = nil
+
+        struct Wire: Equatable {
+            var sent: Int64
+            var received: Int64
+        }
     }
 
     /// `mirrored 'a' onto 'b': 2.0 GiB compared, 104 MiB written, 104 MiB verified in 1.20 s (1.7 GB/s)`.
@@ -222,7 +183,8 @@ struct MirrorCommand: ParsableCommand {
         let size = ProgressLine.binarySize
         let zeros = o.zeroed > 0 ? " (\(size(o.zeroed)) of it zeros)" : ""
         let checked = o.verified.map { "\(size($0)) verified" } ?? "not verified"
-        return "mirrored '\(source)' onto '\(target)': \(size(o.compared)) compared, \(size(o.written)) written\(zeros), \(checked) in "
+        let wire = o.wire.map { ", \(size($0.sent)) sent and \(size($0.received)) received over ssh" } ?? ""
+        return "mirrored '\(source)' onto '\(target)': \(size(o.compared)) compared, \(size(o.written)) written\(zeros), \(checked)\(wire) in "
             + ImageCommandSupport.timeAndRate(bytes: o.compared, nanoseconds: o.nanoseconds)
     }
 
@@ -230,7 +192,8 @@ struct MirrorCommand: ParsableCommand {
         """
         {"source": \(source.jsonQuoted), "target": \(target.jsonQuoted), "source_bytes": \(o.sourceBytes), \
         "compared_bytes": \(o.compared), "written_bytes": \(o.written), "zeroed_bytes": \(o.zeroed), \
-        "verified": \(o.verified != nil), "verified_bytes": \(o.verified ?? 0), "seconds": \(Double(o.nanoseconds) / 1e9)}
+        "verified": \(o.verified != nil), "verified_bytes": \(o.verified ?? 0), \
+        \(o.wire.map { "\"sent_bytes\": \($0.sent), \"received_bytes\": \($0.received), " } ?? "")"seconds": \(Double(o.nanoseconds) / 1e9)}
 
         """
     }
@@ -245,6 +208,7 @@ struct MirrorCommand: ParsableCommand {
             }
         case let error as MirrorSide.NotSeekable:
             "it is \(error.kind.article); mirror reads a regular file or a block device"
+        case let error as RemoteMirrorError: error.reason
         default: ImageCommandSupport.reason(error)
         }
     }

@@ -14,6 +14,8 @@ public enum SwddCommandLine {
         if invokedAsDD(program) { DDMode.run(rest, program: program) }
         // The hidden helper that holds a --freeze (spawned by swdd itself, never listed).
         if rest.first == FilesystemFreeze.helperEntryPoint { FreezeHelper.run(Array(rest.dropFirst())) }
+        // The far end of a mirror with an ssh:// side (started by swdd itself over ssh, never listed).
+        if rest.first == RemoteMirrorPeer.entryPoint { RemoteMirrorPeer.run() }
         switch route(rest) {
         case .topLevelHelp:
             StandardStreams.checkAtExit(program: program)

@@ -110,8 +110,10 @@ public final class FileSink: ChunkSink {
                     counters?.addSkipped(Int(length))
                     return
                 } catch {
-                    // Not every device or kernel has it (EOPNOTSUPP, ENOTTY): write the zeros.
-                    guard [.notSupported, .inappropriateIOCTLForDevice, .invalidArgument].contains(error.code) else { throw error }
+                    // Not every device or kernel has it (EOPNOTSUPP, ENOTTY), and a device a mounted
+                    // filesystem holds (written only when forced) refuses it with EBUSY, as the
+                    // kernel would have to drop that filesystem's cached pages: write the zeros.
+                    guard [.notSupported, .inappropriateIOCTLForDevice, .invalidArgument, .resourceBusy].contains(error.code) else { throw error }
                     deviceZeroOutWorks = false
                 }
             }

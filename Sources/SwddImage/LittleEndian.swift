@@ -1,18 +1,18 @@
 /// Little-endian encoding for the image format's own structures (every integer in a `.swdd`
-/// image is little-endian, as zstd's are).
-struct ByteWriter {
-    private(set) var bytes: [UInt8] = []
+/// image is little-endian, as zstd's are), and for `mirror`'s protocol over ssh.
+public struct ByteWriter {
+    public private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int = 64) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 64) { bytes.reserveCapacity(capacity) }
 
-    mutating func u8(_ value: UInt8) { bytes.append(value) }
-    mutating func u16(_ value: UInt16) { append(UInt64(value), width: 2) }
-    mutating func u32(_ value: UInt32) { append(UInt64(value), width: 4) }
-    mutating func u64(_ value: UInt64) { append(value, width: 8) }
-    mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
-    mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
+    public mutating func u8(_ value: UInt8) { bytes.append(value) }
+    public mutating func u16(_ value: UInt16) { append(UInt64(value), width: 2) }
+    public mutating func u32(_ value: UInt32) { append(UInt64(value), width: 4) }
+    public mutating func u64(_ value: UInt64) { append(value, width: 8) }
+    public mutating func i64(_ value: Int64) { u64(UInt64(bitPattern: value)) }
+    public mutating func raw(_ data: [UInt8]) { bytes.append(contentsOf: data) }
     /// A UTF-8 string: u16 length, then the bytes.
-    mutating func text(_ string: String) {
+    public mutating func text(_ string: String) {
         let utf8 = Array(string.utf8.prefix(Int(UInt16.max)))
         u16(UInt16(utf8.count))
         raw(utf8)
@@ -24,32 +24,32 @@ struct ByteWriter {
 }
 
 /// Reads what `ByteWriter` wrote; running out of bytes is an error, never a zero.
-struct ByteReader {
-    struct Truncated: Error {}
+public struct ByteReader {
+    public struct Truncated: Error {}
 
     private let bytes: [UInt8]
-    private(set) var position: Int
+    public private(set) var position: Int
 
-    init(_ bytes: [UInt8], at position: Int = 0) {
+    public init(_ bytes: [UInt8], at position: Int = 0) {
         self.bytes = bytes
         self.position = position
     }
 
-    var remaining: Int { bytes.count - position }
+    public var remaining: Int { bytes.count - position }
 
-    mutating func u8() throws(Truncated) -> UInt8 { UInt8(try read(width: 1)) }
-    mutating func u16() throws(Truncated) -> UInt16 { UInt16(try read(width: 2)) }
-    mutating func u32() throws(Truncated) -> UInt32 { UInt32(try read(width: 4)) }
-    mutating func u64() throws(Truncated) -> UInt64 { try read(width: 8) }
-    mutating func i64() throws(Truncated) -> Int64 { Int64(bitPattern: try u64()) }
+    public mutating func u8() throws(Truncated) -> UInt8 { UInt8(try read(width: 1)) }
+    public mutating func u16() throws(Truncated) -> UInt16 { UInt16(try read(width: 2)) }
+    public mutating func u32() throws(Truncated) -> UInt32 { UInt32(try read(width: 4)) }
+    public mutating func u64() throws(Truncated) -> UInt64 { try read(width: 8) }
+    public mutating func i64() throws(Truncated) -> Int64 { Int64(bitPattern: try u64()) }
 
-    mutating func raw(_ count: Int) throws(Truncated) -> [UInt8] {
+    public mutating func raw(_ count: Int) throws(Truncated) -> [UInt8] {
         guard count >= 0, remaining >= count else { throw Truncated() }
         defer { position += count }
         return Array(bytes[position..<position + count])
     }
 
-    mutating func text() throws(Truncated) -> String {
+    public mutating func text() throws(Truncated) -> String {
         let count = Int(try u16())
         return String(decoding: try raw(count), as: UTF8.self)
     }

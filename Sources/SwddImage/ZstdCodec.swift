@@ -4,10 +4,10 @@ import Synchronization
 /// libzstd's one-shot compression and decompression of a chunk, with one context per thread
 /// that asks: a parallel stage's workers each reuse a context instead of making one per frame
 /// (a context holds megabytes of tables).
-final class ZstdCodec: @unchecked Sendable {
-    struct Failure: Error, Equatable {
+public final class ZstdCodec: @unchecked Sendable {
+    public struct Failure: Error, Equatable {
         /// `ZSTD_getErrorName`'s text.
-        var reason: String
+        public var reason: String
     }
 
     private let level: Int32
@@ -16,7 +16,7 @@ final class ZstdCodec: @unchecked Sendable {
     private let compressors = Mutex<[Context]>([])
     private let decompressors = Mutex<[Context]>([])
 
-    init(level: Int32 = 1) { self.level = level }
+    public init(level: Int32 = 1) { self.level = level }
 
     deinit {
         for context in compressors.withLock({ $0 }) { ZSTD_freeCCtx(context.pointer) }
@@ -24,11 +24,11 @@ final class ZstdCodec: @unchecked Sendable {
     }
 
     /// The most a frame of `length` bytes can take.
-    static func bound(_ length: Int) -> Int { ZSTD_compressBound(length) }
+    public static func bound(_ length: Int) -> Int { ZSTD_compressBound(length) }
 
     /// Compresses `source` into one frame at `destination`, with the content size and zstd's
     /// content checksum in it; returns the frame's size.
-    func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+    public func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
         let context = try takeCompressor()
         defer { compressors.withLock { $0.append(Context(pointer: context)) } }
         let n = ZSTD_compress2(context, destination.baseAddress, destination.count, source.baseAddress, source.count)
@@ -38,7 +38,7 @@ final class ZstdCodec: @unchecked Sendable {
 
     /// Decompresses one frame into `destination`; returns the bytes it held. A damaged frame
     /// (its checksum, its structure) is an error with zstd's reason.
-    func decompress(_ frame: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
+    public func decompress(_ frame: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) throws(Failure) -> Int {
         let context: OpaquePointer
         if let reused = decompressors.withLock({ $0.popLast() }) {
             context = reused.pointer

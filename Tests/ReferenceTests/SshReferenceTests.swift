@@ -2,7 +2,9 @@
 // authorized_keys, a high port): images and backup chains round-trip byte for byte (sha256sum),
 // awkward paths stay data, an incremental backup never downloads an image, and a connection
 // killed mid-upload leaves the repository as it was, and the next run continues its upload; a
-// mirror with a remote side is refused in one line.
+// mirror with a remote side runs swdd there (the built binary, by --remote-swdd) and sends only
+// the blocks that differ, both ways, on files and loop devices; without swdd there, onto a
+// mounted device there, or with its connection cut, it stops in one line.
 
 import Foundation
 import Testing
@@ -33,6 +35,13 @@ struct SshReferenceTests {
         chmod +x logssh
         SSH="$PWD/logssh"
         HOSTPORT=127.0.0.1:$port
+        # swdd as the remote machine has it, for mirror: the built binary under a path that needs quoting.
+        # (swdd's own lines are checked with grep -x: the remote login shell's start-up may add its
+        # own words on the session's standard error, which ssh passes on.)
+        mkdir -p "remote bin" && ln -s "$(command -v swdd)" "remote bin/swdd"
+        RS="$PWD/remote bin/swdd"
+        jf() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+        mib=1048576
         head -c 20M /dev/urandom > src.raw && truncate -s 32M src.raw
 
         """#
@@ -136,6 +145,106 @@ struct SshReferenceTests {
             swdd verify "$R" --ssh "$SSH" --quiet; echo "verify all $?|verify all 0"
             echo "$(ls repo/images | grep -c '\.p') 0"
             """#),
+        ScriptCase(name: "mirror to and from ssh:// files: only the differing blocks cross, an unchanged source sends none", script: #"""
+            d="$PWD/r a'b"; mkdir "$d"
+            M="ssh://$HOSTPORT$d/dst.raw"
+            swdd mirror src.raw "$M" --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "new $?|new 0"
+            echo "$(sum "$d/dst.raw") $(sum src.raw)"
+            echo "$(jf j written_bytes) $((20 * mib))"
+            echo "$(ls "$d")|dst.raw"
+            # A scattered change: 4 KiB in each of 5 chunks (one in the trailing hole).
+            for c in 1 5 9 14 25; do head -c 4096 /dev/urandom | dd of=src.raw bs=4096 seek=$((c * 256 + 3)) conv=notrunc status=none; done
+            swdd mirror src.raw "$M" --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "push $?|push 0"
+            echo "$(sum "$d/dst.raw") $(sum src.raw)"
+            echo "$(jf j written_bytes) $((5 * mib))"
+            echo "$(jf j verified_bytes) $((5 * mib))"
+            # Sent: four random chunks (incompressible) and one mostly zeros, no more.
+            sent=$(jf j sent_bytes); echo "$([ $sent -gt $((4 * mib)) ] && [ $sent -lt $((4 * mib + 65536)) ] && echo bounded || echo "unbounded $sent")|bounded"
+            echo "$([ "$(jf j received_bytes)" -lt 4096 ] && echo small)|small"
+            # Unchanged: the request and 'done' only, nothing written.
+            swdd mirror src.raw "$M" --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "again $?|again 0"
+            rel="${d#/}/dst.raw"
+            echo "$(jf j sent_bytes) $((36 + ${#rel}))"
+            echo "$(jf j written_bytes) 0"
+            # The other way: the remote file is the source.
+            swdd mirror "$M" back.raw --ssh "$SSH" --remote-swdd "$RS" 2> err; echo "pull new $?|pull new 0"
+            echo "$(sum back.raw) $(sum src.raw)"
+            echo "$(grep -c "^swdd: mirrored '$M' onto 'back.raw': 32 MiB compared, 21 MiB written, 21 MiB verified, [0-9.]* [KMG]*i*B sent and 20[.0-9]* MiB received over ssh in " err) 1"
+            for c in 2 7 30; do head -c 4096 /dev/urandom | dd of="$d/dst.raw" bs=4096 seek=$((c * 256 + 9)) conv=notrunc status=none; done
+            swdd mirror "$M" back.raw --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "pull $?|pull 0"
+            echo "$(sum back.raw) $(sum "$d/dst.raw")"
+            echo "$(jf j written_bytes) $((3 * mib))"
+            received=$(jf j received_bytes); echo "$([ $received -gt $((2 * mib)) ] && [ $received -lt $((2 * mib + 65536)) ] && echo bounded || echo "unbounded $received")|bounded"
+            before=$(stat -c %y back.raw)
+            swdd mirror "$M" back.raw --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "pull again $?|pull again 0"
+            echo "$(jf j written_bytes) 0"
+            echo "$([ "$(jf j received_bytes)" -lt 128 ] && echo small)|small"
+            echo "$(stat -c %y back.raw)|$before"
+            """#),
+        ScriptCase(name: "mirror over ssh:// between loop devices, both ways; a mounted remote target is refused unless --force", script: #"""
+            truncate -s 24M a.raw b.raw && head -c 16M /dev/urandom | dd of=a.raw conv=notrunc status=none
+            a=$(losetup -f --show a.raw) || exit 98
+            b=$(losetup -f --show b.raw) || { losetup -d $a; exit 98; }
+            trap 'kill $(cat sshd.pid) 2>/dev/null; losetup -d $a $b' EXIT
+            swdd mirror $a "ssh://$HOSTPORT$b" --ssh "$SSH" --remote-swdd "$RS" --quiet; echo "push $?|push 0"
+            echo "$(cmp $a $b && echo same)|same"
+            for c in 3 11 19; do head -c 4096 /dev/urandom | dd of=$a bs=4096 seek=$((c * 256 + 1)) conv=notrunc,fsync status=none; done
+            swdd mirror $a "ssh://$HOSTPORT$b" --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "push change $?|push change 0"
+            echo "$(cmp $a $b && echo same)|same"
+            echo "$(jf j written_bytes) $((3 * mib))"
+            sent=$(jf j sent_bytes); echo "$([ $sent -gt $((2 * mib)) ] && [ $sent -lt $((2 * mib + 65536)) ] && echo bounded || echo "unbounded $sent")|bounded"
+            swdd mirror $a "ssh://$HOSTPORT$b" --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "$(jf j written_bytes) 0"
+            for c in 0 12; do head -c 4096 /dev/urandom | dd of=$a bs=4096 seek=$((c * 256 + 7)) conv=notrunc,fsync status=none; done
+            swdd mirror "ssh://$HOSTPORT$a" $b --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "pull $?|pull 0"
+            echo "$(cmp $a $b && echo same)|same"
+            echo "$(jf j written_bytes) $((2 * mib))"
+            swdd mirror "ssh://$HOSTPORT$a" $b --ssh "$SSH" --remote-swdd "$RS" --json > j; echo "$(jf j written_bytes) 0"
+            # The remote target mounted (read-only: the kernel writes nothing of its own on it): the
+            # peer refuses it in its own line, which comes back as one.
+            mkfs.ext4 -q -F $b > /dev/null 2>&1 && mkdir mnt && mount -o ro $b mnt || exit 97
+            trap 'umount mnt; kill $(cat sshd.pid) 2>/dev/null; losetup -d $a $b' EXIT
+            keep=$(sum b.raw)
+            swdd mirror $a "ssh://$HOSTPORT$b" --ssh "$SSH" --remote-swdd "$RS" 2> err; echo "mounted $?|mounted 1"
+            echo "$(grep -cxF -- "swdd: on 127.0.0.1: refusing to write to block device '$b': mounted on $PWD/mnt (use --force to override)" err) 1"
+            echo "$(sum b.raw) $keep"
+            swdd mirror $a "ssh://$HOSTPORT$b" --ssh "$SSH" --remote-swdd "$RS" --force --quiet; echo "forced $?|forced 0"
+            echo "$(cmp -n $((24 * mib)) $a $b && echo same)|same"
+            """#, needsLoop: true),
+        ScriptCase(name: "mirror over ssh:// without swdd there, or with a program that is not swdd: one line, exit 1, nothing written", script: #"""
+            cp src.raw there.raw && head -c 1M /dev/urandom > here.raw
+            keep_there=$(sum there.raw) keep_here=$(sum here.raw)
+            swdd mirror here.raw "ssh://$HOSTPORT$PWD/there.raw" --ssh "$SSH" --remote-swdd "$PWD/no such/swdd" 2> err; echo "push $?|push 1"
+            echo "$(grep -cxF -- "swdd: cannot mirror with 'ssh://$HOSTPORT$PWD/there.raw': no swdd at '$PWD/no such/swdd' on 127.0.0.1: a mirror over ssh needs swdd on both machines (as rsync needs rsync on both ends); install swdd $(swdd --version | head -1 | cut -d" " -f2) there, or name its path with --remote-swdd PATH" err) 1"
+            swdd mirror "ssh://$HOSTPORT$PWD/there.raw" here.raw --ssh "$SSH" --remote-swdd "$PWD/no such/swdd" 2> err; echo "pull $?|pull 1"
+            echo "$(grep -c '^swdd:' err) 1"
+            echo "$(grep -c "no swdd at '$PWD/no such/swdd' on 127.0.0.1" err) 1"
+            swdd mirror "ssh://$HOSTPORT$PWD/there.raw" new.raw --ssh "$SSH" --remote-swdd /bin/echo 2> err; echo "foreign $?|foreign 1"
+            echo "$(grep -cxF -- "swdd: cannot mirror with 'ssh://$HOSTPORT$PWD/there.raw': '/bin/echo' on 127.0.0.1 is not swdd, or one without mirror over ssh (it said: '__mirror-peer'); install swdd $(swdd --version | head -1 | cut -d" " -f2) there, or name its path with --remote-swdd PATH" err) 1"
+            echo "$(sum there.raw) $keep_there"
+            echo "$(sum here.raw) $keep_here"
+            echo "$(ls new.raw new.raw.partial 2>/dev/null | wc -l) 0"
+            swdd mirror here.raw other.raw --remote-swdd "$RS" 2> err; echo "local $?|local 2"
+            echo "$(sum there.raw) $keep_there"
+            """#),
+        ScriptCase(name: "a mirror over ssh:// whose connection is killed mid-run: exit 1, one line, never a success", script: #"""
+            head -c 160M /dev/urandom > big.raw
+            # Waits for $1 to hold 8 MiB, then cuts swdd's own master connection (its PID from the wrapper).
+            cut_when_written() {
+                for n in $(seq 600); do [ "$(du -k "$1" 2>/dev/null | cut -f1)" -ge 8192 ] 2>/dev/null && break; sleep 0.02; done
+                kill "$(cat master.pid)"
+            }
+            swdd mirror big.raw "ssh://$HOSTPORT$PWD/copy.raw" --ssh "$SSH" --remote-swdd "$RS" 2> err & pid=$!
+            cut_when_written copy.raw.partial; wait $pid; echo "push $?|push 1"
+            echo "$(grep -c '^swdd:' err) 1"
+            echo "$(grep -c "^swdd: mirroring 'big.raw' onto 'ssh://$HOSTPORT$PWD/copy.raw' failed, .*: the connection to 127.0.0.1 ended before the mirror was done" err) 1"
+            # The peer saw its input end: it removed its partial file.
+            for n in $(seq 100); do [ -e copy.raw.partial ] || break; sleep 0.05; done
+            echo "$(ls copy.raw copy.raw.partial 2>/dev/null | wc -l) 0"
+            swdd mirror "ssh://$HOSTPORT$PWD/big.raw" back.raw --ssh "$SSH" --remote-swdd "$RS" 2> err & pid=$!
+            cut_when_written back.raw.partial; wait $pid; echo "pull $?|pull 1"
+            echo "$(grep -cxF -- "swdd: mirroring 'ssh://$HOSTPORT$PWD/big.raw' onto 'back.raw' failed, nothing was left at 'back.raw': the connection to 127.0.0.1 ended before the mirror was done" err) 1"
+            echo "$(ls back.raw back.raw.partial 2>/dev/null | wc -l) 0"
+            """#),
         ScriptCase(name: "an unreachable host or a bad location is one line and exit 1 or 2", script: #"""
             swdd backup src.raw "ssh://127.0.0.1:1/tmp/x" --ssh "$SSH" 2> err; echo "unreachable $?|unreachable 1"
             echo "$(grep -c "^swdd: cannot reach 'ssh://127.0.0.1:1/tmp/x'" err) 1"
@@ -143,15 +252,9 @@ struct SshReferenceTests {
             echo "$(grep -c 'names an empty or invalid host' err) 1"
             swdd restore "ssh://$HOSTPORT" out --ssh "$SSH" 2> err; echo "no path $?|no path 2"
             swdd backup src.raw "ssh://$HOSTPORT$PWD/r" --ssh "ssh 'unclosed" 2> err; echo "bad ssh $?|bad ssh 2"
-            # A mirror needs swdd on the remote to hash its blocks: refused in one line, nothing written either side.
-            : > ssh.log
-            swdd mirror src.raw "ssh://$HOSTPORT/dev/sdz" 2> err; echo "mirror to $?|mirror to 1"
-            echo "$(grep -c "^swdd: cannot mirror 'ssh://$HOSTPORT/dev/sdz': a mirror to or from another machine needs swdd running there" err) 1"
-            echo "$(wc -l < err) 1"
-            swdd mirror "ssh://$HOSTPORT$PWD/src.raw" out.raw 2> err; echo "mirror from $?|mirror from 1"
-            echo "$(grep -c 'needs swdd running there to hash its blocks (as rsync needs rsync on both ends)' err) 1"
-            echo "$(ls out.raw out.raw.partial 2>/dev/null | wc -l) 0"
-            echo "$(wc -c < ssh.log) 0"
+            # Both sides of a mirror on other machines: one line, usage.
+            swdd mirror "ssh://$HOSTPORT/a" "ssh://$HOSTPORT/b" --ssh "$SSH" 2> err; echo "mirror both $?|mirror both 2"
+            echo "$(grep -c "both are on other machines" err) 1"
             """#),
     ]
 
