@@ -6,7 +6,7 @@ import SwddSystem
 
 /// An image written to object storage as segment objects, `PREFIX/000000`, `000001`, …, each
 /// holding whole frames (a segment ends at the first frame boundary past `segmentBytes`); the
-/// segments in name order are the image file. Object stores have no rename: the image becomes
+/// segments in name order are the image file. Up to `segmentsInFlight` complete at once. Object stores have no rename: the image becomes
 /// visible through the manifest written after it, so nothing here needs to be atomic. Each
 /// segment streams through its own `rclone rcat`; with a progress record, `PREFIX/progress`
 /// is written again after each segment completes, listing the frames of every complete
@@ -65,17 +65,42 @@ public final class SegmentedUpload {
         if currentBytes >= Self.segmentBytes { try endSegment() }
     }
 
+    /// A segment whose input has ended while rclone completes its upload, and the frames the
+    /// progress record may list once it (and every one before it) is complete.
+    private struct Finishing {
+        var process: RcloneProcess
+        var index: Int
+        var framesThrough: Int
+    }
+    private var finishing: [Finishing] = []
+
+    /// Segments completing at once: the next one is sent while the store takes the last parts
+    /// of those before it (waiting for each would stall the image for every segment's tail).
+    static let segmentsInFlight = 3
+
     private func endSegment() throws {
         guard let process = current else { return }
         current = nil
-        try process.finish("cannot upload", prefix + "/" + Self.segmentName(index), in: rclone)
+        process.child.closeInput()
+        finishing.append(Finishing(process: process, index: index, framesThrough: progress?.frames.count ?? 0))
         index += 1
-        if let progress { try rclone.write(progress.encoded(), to: prefix + "/" + Self.progressName) }
+        while finishing.count >= Self.segmentsInFlight { try completeOldest() }
+    }
+
+    /// Waits for the oldest segment still completing; then the record lists its frames.
+    private func completeOldest() throws {
+        let oldest = finishing.removeFirst()
+        try oldest.process.finish("cannot upload", prefix + "/" + Self.segmentName(oldest.index), in: rclone)
+        if var recorded = progress {
+            recorded.frames.removeSubrange(oldest.framesThrough...)
+            try rclone.write(recorded.encoded(), to: prefix + "/" + Self.progressName)
+        }
     }
 
     /// The last segment completed; the progress record, no longer needed, removed.
     func commit() throws {
         try endSegment()
+        while !finishing.isEmpty { try completeOldest() }
         if progress != nil { try rclone.remove(prefix + "/" + Self.progressName) }
     }
 
@@ -85,6 +110,8 @@ public final class SegmentedUpload {
     func abandon() {
         current?.cancel()
         current = nil
+        for segment in finishing { segment.process.cancel() }
+        finishing = []
         if progress == nil { try? rclone.removeAll(prefix) }
     }
 }

@@ -188,6 +188,33 @@ struct ObjectStoreReferenceTests {
             swdd prune "$PWD/local" --keep-last 1 --archive-after 1d 2> err; echo "local archive $?|local archive 2"
             echo "$(grep -c 'moves images between storage classes of object storage' err) 1"
             """#),
+        ScriptCase(name: "an encrypted chain in s3://: restored with its key; no key, another key, a flipped byte in a segment refused", script: #"""
+            R=s3://swdd-test/secret
+            head -c 64 /dev/urandom > key && head -c 64 /dev/urandom > other
+            # A marker the bucket must never hold in the clear.
+            yes 'SWDD-PLAINTEXT-MARKER' | head -c 1M | dd of=src.raw bs=1M seek=25 conv=notrunc status=none
+            SWDD_NOW=2026-11-01T10:00 swdd backup src.raw $R --name disk --encrypt key $E --quiet || exit 1
+            sum src.raw > want.1
+            head -c 1M /dev/urandom | dd of=src.raw bs=1M seek=3 conv=notrunc status=none
+            SWDD_NOW=2026-11-02T10:00 swdd backup src.raw $R --name disk --encrypt key $E --quiet; echo "incremental $?|incremental 0"
+            swdd restore $R p1 --at 2026-11-01T12:00 --key key $E --quiet && echo "$(sum p1) $(cat want.1)"
+            swdd restore $R p2 --key key $E --quiet && echo "$(sum p2) $(sum src.raw)"
+            swdd verify $R --key key $E --quiet; echo "verify $?|verify 0"
+            for key in $(objects secret/images/ | cut -d' ' -f1); do rclone -q cat "ref:swdd-test/$key"; done > all.bin
+            echo "$(grep -c SWDD-PLAINTEXT-MARKER all.bin) 0"
+            swdd restore $R p3 $E 2> err; echo "no key $?|no key 1"
+            echo "$(grep -c 'encrypted with key id .*: give its key file with --key KEYFILE' err) 1"
+            swdd restore $R p3 --key other $E 2> err; echo "other key $?|other key 1"
+            echo "$(grep -c 'not with the key file given' err) 1"
+            echo "$(ls p3 p3.partial 2>/dev/null | wc -l) 0"
+            # One byte flipped inside the full image's segment (the largest object), past its header.
+            seg=$(objects secret/images/ | sort -k2 -n -r | head -1 | cut -d' ' -f1)
+            rclone -q cat "ref:swdd-test/$seg" > seg && printf '\x5a' | dd of=seg bs=1 seek=200000 conv=notrunc status=none
+            rclone -q rcat "ref:swdd-test/$seg" < seg
+            swdd verify $R --key key $E 2> err; echo "flipped $?|flipped 4"
+            swdd restore $R p4 --at 2026-11-01T12:00 --key key $E 2> err; echo "restore flipped $?|restore flipped 4"
+            echo "$(ls p4 p4.partial 2>/dev/null | wc -l) 0"
+            """#),
         ScriptCase(name: "rclone: locations: a chain on rclone's local backend; bad locations are one line and exit 2", script: #"""
             R="rclone::local:$PWD/lrepo"
             SWDD_NOW=2026-11-01T10:00 swdd backup src.raw "$R" --name disk --quiet || exit 1
