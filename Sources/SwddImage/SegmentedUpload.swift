@@ -22,7 +22,7 @@ public final class SegmentedUpload {
     /// Segments of about this size: large enough that a request's fixed cost is small beside
     /// its transfer, small enough that an interrupted upload loses little. `SWDD_SEGMENT_BYTES`
     /// sets another (the tests cut uploads after a few small segments).
-    static let segmentBytes: Int64 = getenv("SWDD_SEGMENT_BYTES").flatMap { Int64(String(cString: $0)) }.map { max(1 << 16, $0) } ?? 32 << 20
+    static let segmentBytes: Int64 = getenv("SWDD_SEGMENT_BYTES").flatMap { Int64(String(cString: $0)) }.map { max(1 << 16, $0) } ?? 64 << 20
     public static let progressName = "progress"
 
     static func segmentName(_ index: Int) -> String {
@@ -87,20 +87,32 @@ public final class SegmentedUpload {
         while finishing.count >= Self.segmentsInFlight { try completeOldest() }
     }
 
+    /// The progress record being written (one at a time, so a newer one is never overwritten
+    /// by an older).
+    private var recording: RcloneProcess?
+
     /// Waits for the oldest segment still completing; then the record lists its frames.
     private func completeOldest() throws {
         let oldest = finishing.removeFirst()
         try oldest.process.finish("cannot upload", prefix + "/" + Self.segmentName(oldest.index), in: rclone)
         if var recorded = progress {
             recorded.frames.removeSubrange(oldest.framesThrough...)
-            try rclone.write(recorded.encoded(), to: prefix + "/" + Self.progressName)
+            try finishRecording()
+            recording = try rclone.startWrite(recorded.encoded(), to: prefix + "/" + Self.progressName)
         }
+    }
+
+    private func finishRecording() throws {
+        guard let process = recording else { return }
+        recording = nil
+        try process.finish("cannot write", prefix + "/" + Self.progressName, in: rclone)
     }
 
     /// The last segment completed; the progress record, no longer needed, removed.
     func commit() throws {
         try endSegment()
         while !finishing.isEmpty { try completeOldest() }
+        try finishRecording()
         if progress != nil { try rclone.remove(prefix + "/" + Self.progressName) }
     }
 
@@ -112,6 +124,7 @@ public final class SegmentedUpload {
         current = nil
         for segment in finishing { segment.process.cancel() }
         finishing = []
+        try? finishRecording()
         if progress == nil { try? rclone.removeAll(prefix) }
     }
 }

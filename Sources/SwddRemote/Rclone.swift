@@ -54,10 +54,10 @@ public struct Rclone: Sendable {
     public func describe(_ name: String) -> String { name.isEmpty ? location.description : location.appending(name).description }
 
     /// Starts rclone with `arguments` (after the global ones); its standard error is kept.
-    public func start(_ arguments: [String], standardInput: FileDescriptor? = nil) throws -> RcloneProcess {
+    public func start(_ arguments: [String], standardInput: MemoryFile? = nil) throws -> RcloneProcess {
         let errors = try MemoryFile(name: "rclone-errors")
         let child = try ChildProcess.spawn("rclone", arguments: ["rclone", "-q", "--retries", "1"] + arguments,
-                                           errors: errors.descriptor, standardInput: standardInput, environment: environment)
+                                           errors: errors.descriptor, standardInput: standardInput?.descriptor, environment: environment)
         return RcloneProcess(child: child, errors: errors)
     }
 
@@ -74,7 +74,7 @@ public struct Rclone: Sendable {
             }
             memory = file
         }
-        let process = try start(arguments, standardInput: memory?.descriptor)
+        let process = try start(arguments, standardInput: memory)
         let output = try process.readAll(limit: limit)
         let status = process.child.exitStatus()
         return (status, output, process.lastError)
@@ -182,6 +182,18 @@ public struct Rclone: Sendable {
     public func write(_ bytes: [UInt8], to name: String) throws {
         // Small objects (manifests, leases, records) stay in the default class: they are read often.
         try check("cannot write", name, ["rcat", path(name)], input: bytes)
+    }
+
+    /// Starts writing a whole (small) object, as `write` does, without waiting: `finish` the
+    /// process to know it is there.
+    public func startWrite(_ bytes: [UInt8], to name: String) throws -> RcloneProcess {
+        let file = try MemoryFile(name: "rclone-input")
+        do {
+            try bytes.withUnsafeBytes { try file.descriptor.writeAll(toAbsoluteOffset: 0, $0) }
+        } catch let incomplete as IncompleteWrite {
+            throw incomplete.error
+        }
+        return try start(["rcat", path(name)], standardInput: file)
     }
 
     public func remove(_ name: String) throws {
