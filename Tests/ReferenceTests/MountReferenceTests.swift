@@ -94,6 +94,11 @@ import Testing
             echo "server left $(pgrep -fc '^swdd mount d.img.zst mp')|server left 0"
             swdd umount mp 2> err2; echo "again $?|again 1"
             echo "$(cat err2)|swdd: 'mp' is not a swdd mount"
+            # A cache of two chunks: every read evicts, and what is read stays right.
+            mkdir mp2 && swdd mount d.img.zst mp2 --cache 1 --quiet; echo "small cache mount $?|small cache mount 0"
+            cmp mp2/disk disk.raw && echo "small cache disk equal|small cache disk equal"
+            dd if=mp2/disk iflag=skip_bytes skip=1234567 bs=2621447 count=5 status=none | cmp - large.raw && echo "small cache odd reads equal|small cache odd reads equal"
+            swdd umount mp2; echo "small cache umount $?|small cache umount 0"
             """#),
         MountCase(name: "a corrupted frame: EIO on reads touching it and one logged line naming the image offset; other reads still right", script: #"""
             swdd image disk.raw d.img.zst 2> /dev/null
