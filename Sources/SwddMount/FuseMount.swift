@@ -154,9 +154,10 @@ public final class FuseMount: @unchecked Sendable {
             // Reads go to the view as the reader asks, past the page cache: a partition
             // loop-mounted from the mount is cached once, by the filesystem on the loop device,
             // not a second time here, and a sequential reader costs no new page-cache pages
-            // (filling fresh pages cost more than decoding: cat of a 2 GiB disk took 2.2 s of
-            // CPU through the page cache, 1.0 s past it). Repeated reads come from the cache of
-            // decoded chunks instead. A shared mmap of the files is refused (ENODEV).
+            // (filling fresh pages cost more than decoding: in scripts/bench-mount, cat of the
+            // 2 GiB disk took 1.9 s of CPU through the page cache, 0.9 s past it). Repeated reads
+            // come from the cache of decoded chunks instead. A shared mmap of the files is
+            // refused (ENODEV; libfuse 3.14 cannot ask for FUSE_DIRECT_IO_ALLOW_MMAP).
             info.pointee.direct_io = 1
             return 0
         }
