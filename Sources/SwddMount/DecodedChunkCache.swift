@@ -26,6 +26,8 @@ final class DecodedChunkCache: @unchecked Sendable {
     private let capacity: Int
     private let monitor = ThreadMonitor()
     private var entries: [Int: Entry] = [:]
+    /// How many of `entries` are `.ready`.
+    private var readyCount = 0
     private var clock: UInt64 = 0
     private var spareChunks: [AlignedBuffer] = []
     /// Frame and scratch buffers for decoding, one pair per decoding thread at a time.
@@ -88,6 +90,7 @@ final class DecodedChunkCache: @unchecked Sendable {
             monitor.withLock {
                 clock += 1
                 entries[index] = .ready(chunk, lastUse: clock)
+                readyCount += 1
                 evictBeyondCapacity()
                 monitor.broadcast()
             }
@@ -101,16 +104,16 @@ final class DecodedChunkCache: @unchecked Sendable {
         }
     }
 
-    /// Drops least recently used chunks until `capacity` remain; called holding the lock.
+    /// Drops least recently used chunks until `capacity` remain; called holding the lock, after
+    /// each decode, so it allocates nothing: a scan of the few entries finds the oldest.
     private func evictBeyondCapacity() {
-        var ready = entries.compactMap { key, entry -> (key: Int, lastUse: UInt64)? in
-            if case .ready(_, let lastUse) = entry { return (key, lastUse) }
-            return nil
-        }
-        guard ready.count > capacity else { return }
-        ready.sort { $0.lastUse < $1.lastUse }
-        for victim in ready.prefix(ready.count - capacity) {
-            guard case .ready(var chunk, _)? = entries.removeValue(forKey: victim.key) else { continue }
+        while readyCount > capacity {
+            var oldest: (key: Int, lastUse: UInt64)?
+            for (key, entry) in entries {
+                if case .ready(_, let lastUse) = entry, lastUse < oldest?.lastUse ?? .max { oldest = (key, lastUse) }
+            }
+            guard let oldest, case .ready(var chunk, _)? = entries.removeValue(forKey: oldest.key) else { return }
+            readyCount -= 1
             // No read still copies out of it: its buffer serves the next decode.
             if isKnownUniquelyReferenced(&chunk), spareChunks.count < 4 { spareChunks.append(chunk.buffer) }
         }

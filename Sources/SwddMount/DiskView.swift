@@ -96,7 +96,7 @@ public final class DiskView: Sendable {
         if sequential {
             let last = Int((start + Int64(count) - 1) / Int64(chunks.chunkSize))
             let ahead = (last + 1)..<min(chunks.chunkCount, last + 1 + readAhead.depth)
-            readAhead.request(ahead.filter { !chunks.isZero(chunk: $0) })
+            readAhead.request(ahead)
         }
         return .bytes(count)
     }

@@ -22,8 +22,6 @@ public final class MountSession: @unchecked Sendable {
             mount.destroy()
             throw FuseMount.Failure(message: "cannot start a thread to serve '\(mountPoint)'")
         }
-        // Served now, so the stat of the mount point is answered.
-        KernelReadAhead.set(mountPoint: mountPoint, kilobytes: max(128, view.chunks.chunkSize >> 10))
         let disk = examine(mountPoint + "/disk", size: view.diskSize, sectorSize: sectorSize, filesystems: probeFilesystems)
         if let disk {
             let sector = Int64(disk.logicalSectorSize)

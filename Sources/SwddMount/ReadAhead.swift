@@ -16,17 +16,23 @@ final class ReadAhead: @unchecked Sendable {
     init(cache: DecodedChunkCache, workers: Int, depth: Int) {
         self.cache = cache
         self.depth = depth
+        pending.reserveCapacity(depth * 3)
         for _ in 0..<max(1, workers) {
             if let thread = IOThread.start({ [self] in work() }) { threads.append(thread) }
         }
     }
 
-    /// Asks for `indexes` to be decoded, nearest first.
-    func request(_ indexes: [Int]) {
-        let wanted = indexes.filter { !cache.isPresent($0) }
-        guard !wanted.isEmpty else { return }
+    /// Asks for the chunks of `indexes` that hold data to be decoded, nearest first. Called
+    /// on every sequential read: it allocates nothing, and wakes the workers only when there is
+    /// a chunk neither cached nor on its way.
+    func request(_ indexes: Range<Int>) {
         monitor.withLock {
-            for index in wanted where !pending.contains(index) { pending.append(index) }
+            var added = false
+            for index in indexes where !cache.chunks.isZero(chunk: index) && !pending.contains(index) && !cache.isPresent(index) {
+                pending.append(index)
+                added = true
+            }
+            guard added else { return }
             if pending.count > depth * 2 { pending.removeFirst(pending.count - depth * 2) }  // an old reader's wishes
             monitor.broadcast()
         }

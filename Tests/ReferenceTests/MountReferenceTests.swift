@@ -72,13 +72,33 @@ import Testing
                 os.open("mp/p1", os.O_WRONLY); print("write open allowed|EROFS")
             except OSError as e:
                 print(f"{os.strerror(e.errno)}|{os.strerror(30)}")
+            # Reads go past the page cache: a shared mapping is refused, a private one reads right.
+            import mmap
+            try:
+                mmap.mmap(a, 4096, mmap.MAP_SHARED, mmap.PROT_READ); print("shared mmap allowed|ENODEV")
+            except OSError as e:
+                print(f"{os.strerror(e.errno)}|{os.strerror(19)}")
+            private = mmap.mmap(a, 3 << 20, mmap.MAP_PRIVATE, mmap.PROT_READ)
+            print(f"private mmap equal {private[:] == os.pread(b, 3 << 20, 0)}|private mmap equal True")
             EOF
+            # cat and cp size their reads by st_blksize: a whole 1 MiB chunk per read.
+            echo "blksize $(stat -c %o mp/disk)|blksize 1048576"
+            # Reads larger than a frame, at offsets inside frames, byte for byte.
+            dd if=mp/disk iflag=skip_bytes skip=1234567 bs=2621447 count=5 status=none > large.mounted
+            dd if=disk.raw iflag=skip_bytes skip=1234567 bs=2621447 count=5 status=none > large.raw
+            echo "$(stat -c %s large.mounted)|13107235"
+            cmp large.mounted large.raw && echo "large odd reads equal|large odd reads equal"
             echo "$(grep -c 'mounted .d.img.zst. on .mp.: disk, p1, p2 (read-only)' err) 1"
             swdd umount mp; echo "umount $?|umount 0"
             sleep 0.3; echo "mounted after umount $(mounted mp)|mounted after umount 0"
             echo "server left $(pgrep -fc '^swdd mount d.img.zst mp')|server left 0"
             swdd umount mp 2> err2; echo "again $?|again 1"
             echo "$(cat err2)|swdd: 'mp' is not a swdd mount"
+            # A cache of two chunks: every read evicts, and what is read stays right.
+            mkdir mp2 && swdd mount d.img.zst mp2 --cache 1 --quiet; echo "small cache mount $?|small cache mount 0"
+            cmp mp2/disk disk.raw && echo "small cache disk equal|small cache disk equal"
+            dd if=mp2/disk iflag=skip_bytes skip=1234567 bs=2621447 count=5 status=none | cmp - large.raw && echo "small cache odd reads equal|small cache odd reads equal"
+            swdd umount mp2; echo "small cache umount $?|small cache umount 0"
             """#),
         MountCase(name: "a corrupted frame: EIO on reads touching it and one logged line naming the image offset; other reads still right", script: #"""
             swdd image disk.raw d.img.zst 2> /dev/null
