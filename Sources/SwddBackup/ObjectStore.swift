@@ -77,6 +77,13 @@ public struct ObjectStore: ResumableImageStore, ArchivingStore {
         try rclone.write(bytes, to: name)
     }
 
+    /// A lease: its name is random, so it is written without looking first (one request less
+    /// on every run), then the leases listed.
+    public func writeThenReadAll(_ bytes: [UInt8], to name: String, in directory: String, suffix: String) throws -> [(name: String, bytes: [UInt8])] {
+        try rclone.write(bytes, to: name)
+        return try readAll(in: directory, suffix: suffix) ?? []
+    }
+
     public func remove(_ name: String) throws {
         guard let (prefix, role) = segments(of: name) else { return try rclone.remove(name) }
         if role == ".progress" { return try rclone.remove(prefix + "/" + SegmentedUpload.progressName) }

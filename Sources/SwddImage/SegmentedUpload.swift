@@ -30,15 +30,23 @@ public final class SegmentedUpload {
         return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
-    /// A new upload (with `progress`, its record written first), or with `firstSegment` one
-    /// continued after that many complete segments.
+    /// A new upload (with `progress`, recorded from its first complete segment on: segments
+    /// without a record are an image without a manifest, which the next run removes, as it
+    /// would an upload not one segment of which arrived), or with `firstSegment` one continued
+    /// after that many complete segments (its record is rewritten at once).
     init(_ rclone: Rclone, prefix: String, progress: UploadProgress?, firstSegment: Int = 0) throws {
         self.rclone = rclone
         self.prefix = prefix
         self.progress = progress
         index = firstSegment
-        if let progress { try rclone.write(progress.encoded(), to: prefix + "/" + Self.progressName) }
+        if let progress, firstSegment > 0 {
+            try rclone.write(progress.encoded(), to: prefix + "/" + Self.progressName)
+            recorded = true
+        }
     }
+
+    /// Whether a progress record has been written (and so must be removed at the end).
+    private var recorded = false
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
         if current == nil {
@@ -91,14 +99,16 @@ public final class SegmentedUpload {
     /// by an older).
     private var recording: RcloneProcess?
 
-    /// Waits for the oldest segment still completing; then the record lists its frames.
-    private func completeOldest() throws {
+    /// Waits for the oldest segment still completing; then (with `recording`) the record lists
+    /// its frames.
+    private func completeOldest(recording record: Bool = true) throws {
         let oldest = finishing.removeFirst()
         try oldest.process.finish("cannot upload", prefix + "/" + Self.segmentName(oldest.index), in: rclone)
-        if var recorded = progress {
-            recorded.frames.removeSubrange(oldest.framesThrough...)
+        if record, var kept = progress {
+            kept.frames.removeSubrange(oldest.framesThrough...)
             try finishRecording()
-            recording = try rclone.startWrite(recorded.encoded(), to: prefix + "/" + Self.progressName)
+            recording = try rclone.startWrite(kept.encoded(), to: prefix + "/" + Self.progressName)
+            recorded = true
         }
     }
 
@@ -108,12 +118,17 @@ public final class SegmentedUpload {
         try process.finish("cannot write", prefix + "/" + Self.progressName, in: rclone)
     }
 
-    /// The last segment completed; the progress record, no longer needed, removed.
+    /// The last segments completed; the progress record, no longer needed, removed.
     func commit() throws {
-        try endSegment()
-        while !finishing.isEmpty { try completeOldest() }
+        if let process = current {
+            current = nil
+            process.child.closeInput()
+            finishing.append(Finishing(process: process, index: index, framesThrough: progress?.frames.count ?? 0))
+            index += 1
+        }
+        while !finishing.isEmpty { try completeOldest(recording: false) }
         try finishRecording()
-        if progress != nil { try rclone.remove(prefix + "/" + Self.progressName) }
+        if recorded { try rclone.remove(prefix + "/" + Self.progressName) }
     }
 
     /// Stops without completing the segment being sent (its rclone is killed, so a store that
