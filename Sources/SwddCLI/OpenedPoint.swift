@@ -18,6 +18,8 @@ struct OpenedPoint {
     enum CheckRecordPlace {
         case besideImage(String)
         case repository(BackupRepository)
+        /// Beside an image object in object storage (`NAME.fsck`, replaced).
+        case besideObject(Rclone, name: String)
     }
 
     /// Keeps `record` where this point's records go (`IMAGE.fsck`, replaced; or a new
@@ -28,6 +30,8 @@ struct OpenedPoint {
             try FileSystemPath.writeAtomically(record.encoded(), to: FilesystemCheckRecord.path(besideImage: path), replacing: true)
         case .repository(let repository):
             try repository.publish(record)
+        case .besideObject(let rclone, let name):
+            try rclone.write(record.encoded(), to: FilesystemCheckRecord.path(besideImage: name))
         }
     }
 
@@ -41,6 +45,9 @@ struct OpenedPoint {
     /// misused options; 4 for a damaged image; 5 for a repository another process locks).
     static func open(_ location: String, at: String?, name: String?, purpose: String, key: ImageKey?, remote: RemoteOptions = RemoteOptions()) throws -> OpenedPoint {
         let support = ImageCommandSupport.self
+        if ObjectLocation.isObjectStore(location), try !BackupRepository.isRepository(ObjectStore(support.rclone(for: location, remote: remote))) {
+            return try openObject(location, at: at, name: name, purpose: purpose, key: key, remote: remote)
+        }
         if BackupRepository.isRepository(location) || ObjectLocation.isObjectStore(location) {
             var repository = try support.openRepository(location, remote: remote)
             repository.key = key
@@ -78,6 +85,33 @@ struct OpenedPoint {
                 throw error
             }
             return OpenedPoint(point: point, lock: nil, description: "'\(location)'", checkRecordPlace: .besideImage(location))
+        } catch let error as ImageFormatError {
+            support.complain("cannot \(purpose) '\(location)': \(error.reason)")
+            throw ExitCode(support.status(for: error))
+        } catch {
+            support.complain("cannot \(purpose) '\(location)': \(support.reason(error))")
+            throw ExitCode(support.failed)
+        }
+    }
+
+    /// An image object in object storage, with its parents beside it.
+    private static func openObject(_ location: String, at: String?, name: String?, purpose: String, key: ImageKey?,
+                                   remote: RemoteOptions) throws -> OpenedPoint {
+        let support = ImageCommandSupport.self
+        if at != nil || name != nil {
+            support.complain("--at and --name pick a restore point of a repository; '\(location)' is not one")
+            throw ExitCode(2)
+        }
+        let (rclone, object) = try support.objectImage(location, remote: remote)
+        do {
+            let point = try ImageChainFiles.point(object: object, in: rclone, key: key)
+            do {
+                try point.checkComplete()
+            } catch {
+                point.release()
+                throw error
+            }
+            return OpenedPoint(point: point, lock: nil, description: "'\(location)'", checkRecordPlace: .besideObject(rclone, name: object))
         } catch let error as ImageFormatError {
             support.complain("cannot \(purpose) '\(location)': \(error.reason)")
             throw ExitCode(support.status(for: error))

@@ -60,6 +60,11 @@ struct ObjectStoreReferenceTests {
             swdd restore s3://swdd-test/one/src.img.zst back.raw $E --quiet; echo "restore $?|restore 0"
             echo "$(sum back.raw) $(sum src.raw)"
             swdd verify s3://swdd-test/one/src.img.zst $E --quiet; echo "verify $?|verify 0"
+            if [ -e /dev/fuse ]; then
+                mkdir mp && swdd mount s3://swdd-test/one/src.img.zst mp $E --quiet; echo "mount $?|mount 0"
+                echo "$(sum mp/disk) $(sum src.raw)"
+                swdd umount mp; echo "umount $?|umount 0"
+            fi
             swdd image src.raw s3://swdd-test/one/src.img.zst $E 2> err; echo "again $?|again 1"
             echo "$(grep -c "^swdd: .*'s3://swdd-test/one/src.img.zst' exists (use --overwrite to replace it)" err) 1"
             swdd restore s3://swdd-test/one/none.img.zst x.raw $E 2> err; echo "missing $?|missing 1"
