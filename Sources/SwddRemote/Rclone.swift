@@ -26,6 +26,9 @@ public struct Rclone: Sendable {
     public init(_ location: ObjectLocation, s3Endpoint: String? = nil, storageClass: String? = nil) {
         self.location = location
         self.storageClass = storageClass
+        // Uploads write to rclone's pipes: an rclone that died must be an error, not a silent
+        // death by SIGPIPE.
+        SignalWatcher.ignoreBrokenPipes()
         guard case .s3 = location.service else {
             environment = nil
             return
