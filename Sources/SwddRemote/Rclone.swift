@@ -59,8 +59,15 @@ public struct Rclone: Sendable {
     /// Starts rclone with `arguments` (after the global ones); its standard error is kept.
     public func start(_ arguments: [String], standardInput: MemoryFile? = nil) throws -> RcloneProcess {
         let errors = try MemoryFile(name: "rclone-errors")
-        let child = try ChildProcess.spawn("rclone", arguments: ["rclone", "-q", "--retries", "1"] + arguments,
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn("rclone", arguments: ["rclone", "-q", "--retries", "1"] + arguments,
                                            errors: errors.descriptor, standardInput: standardInput?.descriptor, environment: environment)
+        } catch {
+            guard error.code == .noSuchFileOrDirectory else { throw error }
+            throw Failure(message: "cannot reach '\(location.description)': rclone is not installed (the Debian package rclone; swdd reaches object storage through it)",
+                          status: 127)
+        }
         return RcloneProcess(child: child, errors: errors)
     }
 

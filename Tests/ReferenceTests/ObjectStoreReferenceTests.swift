@@ -238,6 +238,9 @@ struct ObjectStoreReferenceTests {
             swdd backup src.raw rclone:nocolon 2> err; echo "no remote $?|no remote 2"
             swdd backup src.raw s3://swdd-missing/x $E 2> err; echo "missing bucket $?|missing bucket 1"
             echo "$(wc -l < err) 1"
+            # Without rclone on PATH: one line saying what to install.
+            PATH="$(dirname "$(command -v swdd)")" swdd repo s3://swdd-test/x $E 2> err; echo "no rclone $?|no rclone 1"
+            echo "$(grep -c 'rclone is not installed (the Debian package rclone' err) 1"
             """#),
     ]
 
