@@ -45,10 +45,9 @@ struct OpenedPoint {
     /// misused options; 4 for a damaged image; 5 for a repository another process locks).
     static func open(_ location: String, at: String?, name: String?, purpose: String, key: ImageKey?, remote: RemoteOptions = RemoteOptions()) throws -> OpenedPoint {
         let support = ImageCommandSupport.self
-        if ObjectLocation.isObjectStore(location), try !BackupRepository.isRepository(ObjectStore(support.rclone(for: location, remote: remote))) {
-            return try openObject(location, at: at, name: name, purpose: purpose, key: key, remote: remote)
-        }
-        if BackupRepository.isRepository(location) || ObjectLocation.isObjectStore(location) {
+        let objectRepository = try ObjectLocation.isObjectStore(location)
+            && BackupRepository.isRepository(ObjectStore(support.rclone(for: location, remote: remote)))
+        if BackupRepository.isRepository(location) || objectRepository {
             var repository = try support.openRepository(location, remote: remote)
             repository.key = key
             let lock = try support.lock(repository, for: .read)
@@ -72,46 +71,34 @@ struct OpenedPoint {
                 throw error
             }
         }
-        if at != nil || name != nil {
-            support.complain("--at and --name pick a restore point of a repository; '\(location)' is not one")
-            throw ExitCode(2)
-        }
-        do {
-            let point = try ImageChainFiles.point(opening: location, key: key)
-            do {
-                try point.checkComplete()
-            } catch {
-                point.release()
-                throw error
+        if ObjectLocation.isObjectStore(location) {
+            let (rclone, object) = try support.objectImage(location, remote: remote)
+            return try openImage(location, at: at, name: name, purpose: purpose, place: .besideObject(rclone, name: object)) {
+                try ImageChainFiles.point(object: object, in: rclone, key: key)
             }
-            return OpenedPoint(point: point, lock: nil, description: "'\(location)'", checkRecordPlace: .besideImage(location))
-        } catch let error as ImageFormatError {
-            support.complain("cannot \(purpose) '\(location)': \(error.reason)")
-            throw ExitCode(support.status(for: error))
-        } catch {
-            support.complain("cannot \(purpose) '\(location)': \(support.reason(error))")
-            throw ExitCode(support.failed)
+        }
+        return try openImage(location, at: at, name: name, purpose: purpose, place: .besideImage(location)) {
+            try ImageChainFiles.point(opening: location, key: key)
         }
     }
 
-    /// An image object in object storage, with its parents beside it.
-    private static func openObject(_ location: String, at: String?, name: String?, purpose: String, key: ImageKey?,
-                                   remote: RemoteOptions) throws -> OpenedPoint {
+    /// An image (a file, or an object in object storage) with its parents beside it, complete.
+    private static func openImage(_ location: String, at: String?, name: String?, purpose: String, place: CheckRecordPlace,
+                                  _ open: () throws -> RestorePoint) throws -> OpenedPoint {
         let support = ImageCommandSupport.self
         if at != nil || name != nil {
             support.complain("--at and --name pick a restore point of a repository; '\(location)' is not one")
             throw ExitCode(2)
         }
-        let (rclone, object) = try support.objectImage(location, remote: remote)
         do {
-            let point = try ImageChainFiles.point(object: object, in: rclone, key: key)
+            let point = try open()
             do {
                 try point.checkComplete()
             } catch {
                 point.release()
                 throw error
             }
-            return OpenedPoint(point: point, lock: nil, description: "'\(location)'", checkRecordPlace: .besideObject(rclone, name: object))
+            return OpenedPoint(point: point, lock: nil, description: "'\(location)'", checkRecordPlace: place)
         } catch let error as ImageFormatError {
             support.complain("cannot \(purpose) '\(location)': \(error.reason)")
             throw ExitCode(support.status(for: error))
