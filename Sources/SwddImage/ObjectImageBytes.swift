@@ -119,13 +119,10 @@ public final class ObjectImageBytes: ImageBytes, @unchecked Sendable {
         }
         guard var current = stream else { return 0 }
         defer { stream = current }
-        var scratch = [UInt8](repeating: 0, count: 1 << 16)
-        while current.offset < offset {
-            let want = Int(min(offset - current.offset, Int64(scratch.count)))
-            let got = try scratch.withUnsafeMutableBytes { try current.process.child.output.read(into: UnsafeMutableRawBufferPointer(rebasing: $0.prefix(want))) }
-            if got == 0 { throw streamEnded(current) }
-            current.offset += Int64(got)
-        }
+        let skip = offset - current.offset
+        let skipped = try current.process.child.output.discard(skip)
+        current.offset += skipped
+        if skipped < skip { throw streamEnded(current) }
         let got = try current.process.child.output.readAll(into: buffer)
         current.offset += Int64(got)
         if got < buffer.count { throw streamEnded(current) }

@@ -71,14 +71,10 @@ public final class RemoteImageBytes: ImageBytes, @unchecked Sendable {
                 streamOffset = offset
             }
             guard let stream else { return 0 }
-            var skip = offset - streamOffset
-            var scratch = [UInt8](repeating: 0, count: 1 << 16)
-            while skip > 0 {
-                let got = try scratch.withUnsafeMutableBytes { try stream.output.read(into: UnsafeMutableRawBufferPointer(rebasing: $0.prefix(Int(min(skip, 1 << 16))))) }
-                if got == 0 { return 0 }
-                skip -= Int64(got)
-                streamOffset += Int64(got)
-            }
+            let skip = offset - streamOffset
+            let skipped = try stream.output.discard(skip)
+            streamOffset += skipped
+            if skipped < skip { return 0 }
             let got = try stream.output.readAll(into: buffer)
             streamOffset += Int64(got)
             return got

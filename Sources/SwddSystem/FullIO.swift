@@ -13,7 +13,7 @@ public struct IncompleteWrite: Error, Equatable, Sendable {
 }
 
 /// The one full-read / full-write pair (swift-system's `writeAll(toAbsoluteOffset:)`): every
-/// loop over short counts in swdd is one of these four.
+/// loop over short counts in swdd is one of these.
 extension FileDescriptor {
     /// Reads until `buffer` is full or the input ends (`read` returned 0); returns the bytes
     /// read, fewer than asked only at end of input. EINTR is retried below.
@@ -23,6 +23,22 @@ extension FileDescriptor {
             let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
             if n == 0 { break }  // end of input
             done += n
+        }
+        return done
+    }
+
+    /// Reads and drops `count` bytes of a stream (a pipe cannot seek); returns how many, fewer
+    /// only at end of input.
+    public func discard(_ count: Int64) throws(SystemError) -> Int64 {
+        let scratchSize = Int(min(max(count, 1), 1 << 16))
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: scratchSize, alignment: 16)
+        defer { scratch.deallocate() }
+        var done: Int64 = 0
+        while done < count {
+            let want = Int(min(count - done, Int64(scratchSize)))
+            let n = try read(into: UnsafeMutableRawBufferPointer(rebasing: scratch.prefix(want)))
+            if n == 0 { break }
+            done += Int64(n)
         }
         return done
     }
