@@ -105,7 +105,7 @@ struct PruneCommand: ParsableCommand {
         var toArchive: [BackupManifest] = []
         if let archiveAge, let archiving {
             let policy = ArchivePolicy(cutoff: RepositoryClock.now() - archiveAge, storageClass: archiveClass ?? "GLACIER", includingNeeded: archiveNeeded)
-            let classes = try Self.classesByID(archiving, repository: repository)
+            let classes = try StorageClassColumn.classesByID(archiving, repository: repository)
             let doomedIDs = Set(doomed.map(\.idText))
             for chain in Set(manifests.map(\.chain)).sorted() where name == nil || chain == name {
                 let kept = manifests.filter { $0.chain == chain && !doomedIDs.contains($0.idText) }
@@ -163,17 +163,6 @@ extension PruneCommand {
         let units: [Character: Int64] = ["d": 86_400, "h": 3_600]
         guard let unit = text.last.flatMap({ units[$0] }), let count = Int64(text.dropLast()), count >= 0 else { return nil }
         return count * unit
-    }
-
-    /// Each image's storage class, by image id.
-    static func classesByID(_ store: any ArchivingStore, repository: String) throws -> [String: String] {
-        do {
-            return Dictionary(try store.storageClasses().map { (String($0.key.dropFirst("images/".count).dropLast(".img.zst".count)), $0.value) },
-                              uniquingKeysWith: { first, _ in first })
-        } catch {
-            ImageCommandSupport.complain("cannot read the storage classes of '\(repository)': \(ImageCommandSupport.reason(error))")
-            throw ExitCode(ImageCommandSupport.failed)
-        }
     }
 }
 

@@ -13,7 +13,7 @@ struct StorageClassColumn {
     /// Every image's (or with `only`, those images').
     static func read(_ store: any ArchivingStore, repository: String, only: Set<String>? = nil) throws -> StorageClassColumn {
         var column = StorageClassColumn()
-        for (id, storageClass) in try PruneCommand.classesByID(store, repository: repository) where only?.contains(id) ?? true {
+        for (id, storageClass) in try classesByID(store, repository: repository) where only?.contains(id) ?? true {
             guard ColdStorage.needsThaw(storageClass) || storageClass == "mixed" else {
                 column.text[id] = storageClass.isEmpty ? "-" : storageClass
                 continue
@@ -23,6 +23,17 @@ struct StorageClassColumn {
             if readable < total { column.archived[id] = String(id.prefix(12)) }
         }
         return column
+    }
+
+    /// Each image's storage class, by image id, or the reason and exit 1.
+    static func classesByID(_ store: any ArchivingStore, repository: String) throws -> [String: String] {
+        do {
+            return Dictionary(try store.storageClasses().map { (String($0.key.dropFirst("images/".count).dropLast(".img.zst".count)), $0.value) },
+                              uniquingKeysWith: { first, _ in first })
+        } catch {
+            ImageCommandSupport.complain("cannot read the storage classes of '\(repository)': \(ImageCommandSupport.reason(error))")
+            throw ExitCode(ImageCommandSupport.failed)
+        }
     }
 
     private static func readable(_ store: any ArchivingStore, image: String, repository: String) throws -> (Int, Int) {
