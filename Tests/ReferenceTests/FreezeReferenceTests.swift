@@ -157,12 +157,6 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         defer { _ = DDReference.shell(Self.cleanup, in: dir) }
         let result = DDReference.shell(Self.setup + c.script + "\n" + Self.cleanup, in: dir, path: bin, timeout: 120)
-        #expect(result.status == 0, "script failed (\(result.status)): \(result.stderr)")
-        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
-        #expect(!lines.isEmpty, "the script printed nothing: \(result.stderr)")
-        for line in lines {
-            let words = line.split(separator: line.contains("|") ? "|" : " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            #expect(words.count == 2 && !words[0].isEmpty && words[0] == words[1], "\(c.name): \(line)")
-        }
+        ScriptCase.expectPairs(result, name: c.name)
     }
 }

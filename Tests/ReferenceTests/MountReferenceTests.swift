@@ -271,12 +271,6 @@ import Testing
         // The script's own TMPDIR, so the overlay's and --fsck's temporary files can be counted.
         let prelude = "export TMPDIR=\"$PWD/tmp\"; mkdir -p \"$TMPDIR\"\n"
         let result = DDReference.shell(prelude + Self.setup + c.script + "\n" + Self.cleanup, in: dir, path: bin, timeout: 180)
-        #expect(result.status == 0, "script failed (\(result.status)): \(result.stderr)")
-        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
-        #expect(!lines.isEmpty, "the script printed nothing: \(result.stderr)")
-        for line in lines {
-            let words = line.split(separator: line.contains("|") ? "|" : " ", maxSplits: 1).map(String.init)
-            #expect(words.count == 2 && !words[0].isEmpty && words[0] == words[1], "\(c.name): \(line)")
-        }
+        ScriptCase.expectPairs(result, name: c.name)
     }
 }

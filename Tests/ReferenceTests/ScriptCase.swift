@@ -31,11 +31,17 @@ struct ScriptCase: Sendable, CustomTestStringConvertible {
             print("SKIP \(name): \(skipReason)")
             try Test.cancel(Comment(rawValue: skipReason))
         }
+        ScriptCase.expectPairs(result, name: name, sourceLocation: sourceLocation)
+    }
+
+    /// The checks every pair-printing script gets: it exited 0, printed something, and each
+    /// line is a pair whose two sides agree.
+    static func expectPairs(_ result: DDReference.ShellResult, name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == 0, "script failed (\(result.status)): \(result.stderr)", sourceLocation: sourceLocation)
         let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
         #expect(!lines.isEmpty, "the script printed nothing: \(result.stderr)", sourceLocation: sourceLocation)
         for line in lines {
-            let words = line.split(separator: line.contains("|") ? "|" : " ", maxSplits: 1).map(String.init)
+            let words = line.split(separator: line.contains("|") ? "|" : " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             #expect(words.count == 2 && !words[0].isEmpty && words[0] == words[1], "\(name): \(line)", sourceLocation: sourceLocation)
         }
     }
