@@ -150,7 +150,7 @@ struct BackupReferenceTests {
             back 01; put 30; put 31; back 02; put 40; put 41; back 03; put 5; back 04 --differential
             ids=$(swdd repo repo --json | field id); inc=$(echo $ids | cut -d' ' -f2); next=$(echo $ids | cut -d' ' -f3)
             # Inside block 30's frame (the frames before it are 45-byte zero frames), which point 03 needs.
-            printf '\\377\\377' | dd of=repo/images/$inc.img.zst bs=1 seek=500000 conv=notrunc status=none
+            flip repo/images/$inc.img.zst 500000
             swdd verify repo 2> err; echo "verify $?|verify 4"
             echo "$(grep -c "^swdd: image $(echo $inc | cut -c1-12) (incremental, 2026-11-02 10:00:00, chain 'disk') is damaged" err) 1"
             echo "$(grep -c "^swdd: restore point $(echo $next | cut -c1-12) (2026-11-03 10:00:00) cannot be restored: it needs $(echo $inc | cut -c1-12), which is damaged" err) 1"

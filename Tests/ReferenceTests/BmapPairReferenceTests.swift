@@ -51,7 +51,7 @@ struct BmapPairReferenceTests {
             echo "$(ls new new.partial 2>/dev/null | wc -l) 0"
             # One byte changed inside the deflate stream: gzip stops on it, or the bytes it
             # gives fail a bmap range; either way nothing is written.
-            cp pair.raw.gz bad.gz && printf '\x5a' | dd of=bad.gz bs=1 seek=300000 conv=notrunc status=none
+            cp pair.raw.gz bad.gz && flip bad.gz 300000
             swdd restore bad.gz target --overwrite --bmap pair.raw.bmap 2> err; status=$?
             echo "$(case $status in 1|4) echo refused;; *) echo "status $status";; esac) refused"
             echo "$(sum target) $(sum keep)"

@@ -81,7 +81,7 @@ struct ImageReferenceTests {
             """),
         ScriptCase(name: "a damaged byte, a truncated image and a foreign file are refused before the target is touched", script: """
             swdd image disk i.zst --quiet || exit 1
-            cp i.zst bad.zst && printf '\\377' | dd of=bad.zst bs=1 seek=300000 conv=notrunc 2>/dev/null
+            cp i.zst bad.zst && flip bad.zst 300000
             head -c 20000 "$REF_POOL" > target && cp target keep
             swdd restore bad.zst target --overwrite 2> err; echo "$? 4"
             echo "$(sum target) $(sum keep)"
@@ -178,7 +178,7 @@ struct ImageReferenceTests {
             head -c 2000000 i.zst | swdd restore - cut 2> err; echo "cut $?|cut 4"
             echo "$(ls cut cut.partial 2>/dev/null | wc -l) 0"
             echo "$(grep -c 'nothing was left at .cut.: damaged at byte' err) 1"
-            cp i.zst bad.zst && printf '\\377' | dd of=bad.zst bs=1 seek=300000 conv=notrunc 2>/dev/null
+            cp i.zst bad.zst && flip bad.zst 300000
             head -c 20000 "$REF_POOL" > victim
             cat bad.zst | swdd restore - victim --overwrite 2> err; echo "bad $?|bad 4"
             echo "$(grep -c "'victim' is incomplete" err) 1"

@@ -214,7 +214,7 @@ struct ObjectStoreReferenceTests {
             echo "$(ls p3 p3.partial 2>/dev/null | wc -l) 0"
             # One byte flipped inside the full image's segment (the largest object), past its header.
             seg=$(objects secret/images/ | sort -k2 -n -r | head -1 | cut -d' ' -f1)
-            rclone -q cat "ref:swdd-test/$seg" > seg && printf '\x5a' | dd of=seg bs=1 seek=200000 conv=notrunc status=none
+            rclone -q cat "ref:swdd-test/$seg" > seg && flip seg 200000
             rclone -q rcat "ref:swdd-test/$seg" < seg
             swdd verify $R --key key $E 2> err; echo "flipped $?|flipped 4"
             swdd restore $R p4 --at 2026-11-01T12:00 --key key $E 2> err; echo "restore flipped $?|restore flipped 4"

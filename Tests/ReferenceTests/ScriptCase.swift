@@ -15,6 +15,13 @@ struct ScriptCase: Sendable, CustomTestStringConvertible {
     var requires: (command: String, reason: String)? = nil
     var testDescription: String { name }
 
+    /// Shell helpers every script gets. `flip FILE OFFSET` inverts one byte in place: always a
+    /// change, where writing a fixed byte leaves a byte that already held it (1 in 256) intact.
+    static let helpers = #"""
+        flip() { b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '); printf "\\$(printf %03o $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+
+        """#
+
     /// A script exiting with `skipStatus` (its prelude found a server it needs cannot start)
     /// skips the case with `skipReason` instead of failing.
     func run(prelude: String = "", skipStatus: Int32? = nil, skipReason: String = "", sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -26,7 +33,7 @@ struct ScriptCase: Sendable, CustomTestStringConvertible {
             print("SKIP \(name): \(requires.reason)")
             try Test.cancel(Comment(rawValue: requires.reason))
         }
-        let result = DDReference.shell(prelude + script, in: dir, path: bin, timeout: 120)
+        let result = DDReference.shell(Self.helpers + prelude + script, in: dir, path: bin, timeout: 120)
         if let skipStatus, result.status == skipStatus {
             print("SKIP \(name): \(skipReason)")
             try Test.cancel(Comment(rawValue: skipReason))
