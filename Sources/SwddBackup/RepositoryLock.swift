@@ -89,12 +89,15 @@ public final class RepositoryLock: Sendable {
     private let store: any RepositoryStore
     private let lease: Mutex<Lease>
     private let renewal: Mutex<ProgressTicker?> = Mutex(nil)
+    /// Whether the lease was written: a reader of a repository it cannot write holds none.
+    private let isWritten: Bool
 
     private var name: String { "locks/" + lease.withLock { $0.id } + ".lock" }
 
-    private init(store: any RepositoryStore, lease: Lease) {
+    private init(store: any RepositoryStore, lease: Lease, isWritten: Bool = true) {
         self.store = store
         self.lease = Mutex(lease)
+        self.isWritten = isWritten
     }
 
     /// Takes a lease for `use`, or throws `Busy` naming the holder of a conflicting one.
@@ -111,19 +114,20 @@ public final class RepositoryLock: Sendable {
             leases = try store.writeThenReadAll(lease.encoded(), to: lock.name, in: "locks", suffix: ".lock")
         } catch is ObjectExists {
             throw ObjectExists(name: lock.name)  // another lease with this id: not ours to remove
+        } catch let error as SystemError where use == .read && Self.refusesWrites(error) {
+            // A backup disk mounted read-only (the careful way to restore from one), or a
+            // repository of another user's: it is read without a lease. Nothing can prune a
+            // read-only mount; a prune by the owner while this reads makes the read fail (every
+            // frame is checked), never return wrong bytes. A prune running now is still waited for.
+            try refuseConflicts(store.readAll(in: "locks", suffix: ".lock") ?? [], except: id, for: use, now: now,
+                                repository: repository.path, removingStale: nil)
+            return RepositoryLock(store: store, lease: lease, isWritten: false)
         } catch {
             try? store.remove(lock.name)  // written, perhaps, before the listing failed
             throw error
         }
         do {
-            for (name, bytes) in leases where name != id + ".lock" {
-                guard let held = Lease.decode(bytes) else { continue }
-                if held.isStale(now: now, host: host) {
-                    try? store.remove("locks/" + name)
-                } else if use.conflicts(with: held.use) {
-                    throw Busy(repository: repository.path, holder: held)
-                }
-            }
+            try refuseConflicts(leases, except: id, for: use, now: now, repository: repository.path, removingStale: store)
         } catch {
             lock.release()
             throw error
@@ -132,8 +136,30 @@ public final class RepositoryLock: Sendable {
         return lock
     }
 
+    /// Throws `Busy` for the first live lease `use` conflicts with; stale leases are removed
+    /// through `removingStale` (none when this process cannot write the repository).
+    private static func refuseConflicts(_ leases: [(name: String, bytes: [UInt8])], except id: String, for use: Use, now: Int64,
+                                        repository: String, removingStale store: (any RepositoryStore)?) throws {
+        let host = HostIdentity.hostName
+        for (name, bytes) in leases where name != id + ".lock" {
+            guard let held = Lease.decode(bytes) else { continue }
+            if held.isStale(now: now, host: host) {
+                try? store?.remove("locks/" + name)
+            } else if use.conflicts(with: held.use) {
+                throw Busy(repository: repository, holder: held)
+            }
+        }
+    }
+
+    /// A write the repository's filesystem or its permissions refuse, as opposed to one that
+    /// failed on the way (a full disk, an I/O error), which is reported.
+    private static func refusesWrites(_ error: SystemError) -> Bool {
+        [.readOnlyFileSystem, .permissionDenied, .notPermitted].contains(error.code)
+    }
+
     /// Extends the lease (a new expiry, written over the old lease atomically).
     func renew() {
+        guard isWritten else { return }
         let renewed = lease.withLock { lease -> Lease in
             lease.expires = WallClock.secondsSinceEpoch() + Self.leaseSeconds
             return lease
@@ -147,6 +173,6 @@ public final class RepositoryLock: Sendable {
             ticker?.stop()
             ticker = nil
         }
-        try? store.remove(name)
+        if isWritten { try? store.remove(name) }
     }
 }

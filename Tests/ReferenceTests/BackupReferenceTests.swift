@@ -105,6 +105,27 @@ struct BackupReferenceTests {
             swdd restore repo x 2> err; echo "live $?|live 5"
             echo "$(grep -c 'locked by a prune on elsewhere (PID 1)' err) 1"
             """),
+        ScriptCase(name: "a repository mounted read-only is read without a lease (a live prune still refuses); writers get one line", script: """
+            back 01
+            printf 'swdd-lock 1\\nid stale\\nuse exclusive\\nhost elsewhere\\npid 1\\ncreated 1\\nexpires 2\\n' > repo/locks/stale.lock
+            mkdir ro && mount --bind repo ro && mount -o remount,ro,bind ro || { echo "SKIP a read-only bind mount cannot be made here"; exit 0; }
+            trap 'umount ro' EXIT
+            swdd restore ro out --quiet; echo "restore $?|restore 0"
+            echo "$(sum out) $(cat want.01)"
+            swdd verify ro --quiet; echo "verify $?|verify 0"
+            echo "$(swdd repo ro --json | field kind)|full"
+            # The stale lease stays: this reader cannot remove it, and needs not.
+            echo "$(ls repo/locks)|stale.lock"
+            swdd backup "$SRC" ro --name disk 2> err; echo "backup $?|backup 1"
+            echo "$(wc -l < err) $(grep -c "^swdd: cannot lock repository 'ro': .*Read-only file system" err)|1 1"
+            swdd prune ro --keep-last 1 2> err; echo "prune $?|prune 1"
+            umount ro
+            printf 'swdd-lock 1\\nid live\\nuse exclusive\\nhost elsewhere\\npid 1\\ncreated 1\\nexpires 99999999999\\n' > repo/locks/live.lock
+            mount --bind repo ro && mount -o remount,ro,bind ro || exit 1
+            swdd restore ro x 2> err; echo "live $?|live 5"
+            echo "$(grep -c 'locked by a prune on elsewhere (PID 1)' err) 1"
+            echo "$(ls x x.partial 2>/dev/null | wc -l) 0"
+            """),
         ScriptCase(name: "another source is refused unless --new-chain; several chains need --name", script: """
             back 01
             head -c 8M /dev/urandom > other.raw
