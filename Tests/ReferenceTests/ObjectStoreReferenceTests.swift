@@ -64,6 +64,8 @@ struct ObjectStoreReferenceTests {
                 mkdir mp && swdd mount s3://swdd-test/one/src.img.zst mp $E --quiet; echo "mount $?|mount 0"
                 echo "$(sum mp/disk) $(sum src.raw)"
                 swdd umount mp; echo "umount $?|umount 0"
+            else
+                echo "SKIP the mount of the object: no /dev/fuse here"
             fi
             swdd image src.raw s3://swdd-test/one/src.img.zst $E 2> err; echo "again $?|again 1"
             echo "$(grep -c "^swdd: .*'s3://swdd-test/one/src.img.zst' exists (use --overwrite to replace it)" err) 1"
@@ -94,6 +96,8 @@ struct ObjectStoreReferenceTests {
                 mkdir mp && swdd mount $R mp $E; echo "mount $?|mount 0"
                 echo "$(sum mp/disk) $(cat want.2)"
                 swdd umount mp; echo "umount $?|umount 0"
+            else
+                echo "SKIP the mount of the repository point: no /dev/fuse here"
             fi
             # The segments, in name order, are the image file.
             id=$(python3 -c "import json; print(json.load(open('j'))['id'])")

@@ -42,10 +42,13 @@ struct ScriptCase: Sendable, CustomTestStringConvertible {
     }
 
     /// The checks every pair-printing script gets: it exited 0, printed something, and each
-    /// line is a pair whose two sides agree.
+    /// line is a pair whose two sides agree. A line `SKIP why` is a part of the script left out
+    /// on this machine (no /dev/fuse, no systemd-analyze): said in the test output, not compared.
     static func expectPairs(_ result: DDReference.ShellResult, name: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(result.status == 0, "script failed (\(result.status)): \(result.stderr)", sourceLocation: sourceLocation)
-        let lines = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
+        let all = String(decoding: result.stdout, as: UTF8.self).split(separator: "\n")
+        for skipped in all where skipped.hasPrefix("SKIP ") { print("SKIP \(name): \(skipped.dropFirst(5))") }
+        let lines = all.filter { !$0.hasPrefix("SKIP ") }
         #expect(!lines.isEmpty, "the script printed nothing: \(result.stderr)", sourceLocation: sourceLocation)
         for line in lines {
             let words = line.split(separator: line.contains("|") ? "|" : " ", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
