@@ -79,6 +79,8 @@ struct RepoListCommand: ParsableCommand {
         var needsThaw: [String] = []
         /// The point is encrypted and the key given (or none) does not open it.
         var keyProblem: ImageFormatError?
+        /// How the point's newest image is encrypted (its header's cipher and key id), if it is.
+        var encryption: ImageEncryption?
 
         init(thawing images: [String]) { needsThaw = images }
 
@@ -87,6 +89,7 @@ struct RepoListCommand: ParsableCommand {
             case .success(let point):
                 bytes = point.bytesToRead
                 images = point.members.count
+                encryption = point.members[0].layout.header.encryption
                 point.release()
             case .failure(let error):
                 problem = ImageCommandSupport.reason(error)
@@ -114,6 +117,7 @@ struct RepoListCommand: ParsableCommand {
             if !source.type.isEmpty { facts.append(source.type) }
             if !source.uuid.isEmpty { facts.append("UUID \(source.uuid)") }
             if !source.label.isEmpty { facts.append("label '\(source.label)'") }
+            if let encryption = images.last!.cost.encryption { facts.append("encrypted (\(encryption.cipher.name), key id \(encryption.keyIDText))") }
             if !out.isEmpty { out += "\n" }
             out += "Chain '\(chain)': \(source.path), \(facts.joined(separator: ", "))\n"
             var table = TextTable(columns: [
@@ -154,6 +158,9 @@ struct RepoListCommand: ParsableCommand {
                 "\"inherited_blocks\": \(m.inheritedBlocks)", "\"zero_blocks\": \(m.zeroBlocks)",
             ]
             if let storageClass = row.storageClass { fields.append("\"storage_class\": \(storageClass.jsonQuoted)") }
+            fields.append("\"encryption\": " + (row.cost.encryption.map {
+                "{\"cipher\": \($0.cipher.name.jsonQuoted), \"key_id\": \"\($0.keyIDText)\"}"
+            } ?? "null"))
             if let problem = row.cost.problem {
                 fields.append("\"restorable\": false, \"problem\": \(problem.jsonQuoted)")
             } else if !row.cost.needsThaw.isEmpty {

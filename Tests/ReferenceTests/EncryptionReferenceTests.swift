@@ -138,6 +138,10 @@ struct EncryptionReferenceTests {
             kinds=$(python3 -c "import json; print(' '.join(i['kind'] for i in json.load(open('list.json'))['images']))")
             echo "$kinds|full incremental"
             ids=$(python3 -c "import json; print(' '.join(i['id'] for i in json.load(open('list.json'))['images']))")
+            # repo names each image's cipher and key id: the id Python derives from the key file.
+            keyid=$(python3 open.py repo/images/$(echo $ids | cut -d' ' -f1).img.zst key --key-id)
+            echo "$(python3 -c "import json; print(' '.join(i['encryption']['cipher'] + '/' + i['encryption']['key_id'] for i in json.load(open('list.json'))['images']))")|aes-256-gcm/$keyid aes-256-gcm/$keyid"
+            echo "$(swdd repo repo --key key | grep -c "^Chain 'disk': .*, encrypted (aes-256-gcm, key id $keyid)$")|1"
             n=1; for id in $ids; do
                 swdd restore repo out.$n --at $(echo $id | cut -c1-12) --key key --quiet; echo "restore $n $?|restore $n 0"
                 echo "$(sum out.$n) $(cat want.$n)"; n=$((n + 1))
@@ -159,6 +163,8 @@ struct EncryptionReferenceTests {
             swdd backup src.raw repo --name plain --quiet || exit 1
             swdd backup src.raw repo --name plain --encrypt key 2> err; echo "onto plain $?|onto plain 1"
             echo "$(grep -c "^swdd: chain 'plain' is not encrypted" err) 1"
+            # (Sorted: images made in the same second may list in either order across chains.)
+            echo "$(swdd repo repo --key key --json | python3 -c "import json,sys; print(' '.join(sorted(i['chain'] + ':' + str(i['encryption'] and i['encryption']['cipher']) for i in json.load(sys.stdin)['images'])))")|disk:aes-256-gcm disk:aes-256-gcm plain:None"
             echo "images $(ls repo/images | wc -l)|images 3"
             """#, requires: ("python3 -c 'import pyzstd, cryptography'", "pyzstd or cryptography is not installed (scripts/setup installs them)")),
         ScriptCase(name: "an encrypted image mounted with its key reads as the source", script: #"""
