@@ -3,12 +3,14 @@ import SwddSystem
 /// A connection to a remote machine through the system `ssh` client, so keys, `known_hosts`,
 /// the agent and `~/.ssh/config` work as they do for the user; no ssh protocol or crypto here.
 ///
-/// One master connection (`ControlMaster`) carries every command of a run, each a cheap
-/// multiplexed session instead of a new handshake. The master's own session is a remote `cat`
-/// reading a pipe from this process: when swdd exits, however it exits (`kill -9` too), that
-/// pipe closes, the remote `cat` ends and the master with it — nothing is left running.
-/// Every command runs as `sh -c 'SCRIPT'` on the remote, whatever the login shell; the remote
-/// needs only a POSIX shell and coreutils.
+/// One master connection (`ControlMaster`) carries the whole run. Its own session is a remote
+/// `sh` reading commands from a pipe of this process — the command channel: each command
+/// (`run`) is written to it and its reply read back, a few milliseconds where a new multiplexed
+/// session costs a remote login (170 ms on the test machine, about ten per backup). Streams
+/// (`start`: uploads, downloads) get sessions of their own. When swdd exits, however it exits
+/// (`kill -9` too), the pipe closes, the remote shell ends (removing its scratch directory) and
+/// the master with it — nothing is left running. Every command runs as `sh -c 'SCRIPT'` on the
+/// remote, whatever the login shell; the remote needs only a POSIX shell and coreutils.
 public final class SshSession: @unchecked Sendable {
     public let location: RemoteLocation
     private let command: [String]
@@ -16,6 +18,8 @@ public final class SshSession: @unchecked Sendable {
     private let master: ChildProcess
     private let lock = ThreadMonitor()
     private var closed = false
+    /// What the command channel sent past the last reply read.
+    private var unread: [UInt8] = []
 
     /// A connection that failed, or a remote command that did.
     public struct Failure: Error, Sendable {
@@ -34,14 +38,13 @@ public final class SshSession: @unchecked Sendable {
         let socket = socketDirectory + "/s"
         var arguments = command + ["-M", "-S", socket, "-o", "ControlPersist=no"]
         if let port = location.port { arguments += ["-p", String(port)] }
-        arguments += ["--", location.destination, "exec cat > /dev/null"]
+        arguments += ["--", location.destination, "exec sh"]
         do {
             master = try ChildProcess.spawn(command[0], arguments: arguments)
         } catch {
             try? FileSystemPath.removeDirectory(socketDirectory)
             throw Failure(message: "cannot run '\(command[0])': \(error.reason)")
         }
-        master.closeOutput()
         let deadline = MonotonicClock.now() + UInt64(timeout * 1e9)
         while true {
             if let status = master.exitStatusIfExited() {
@@ -57,6 +60,53 @@ public final class SshSession: @unchecked Sendable {
             }
             MonotonicClock.sleep(nanoseconds: 20_000_000)
         }
+        do {
+            try openChannel()
+        } catch {
+            close()
+            throw error
+        }
+    }
+
+    /// The marker before each reply: `swdd-reply STATUS LENGTH`, then LENGTH bytes of output.
+    private static let replyMarker = Array("swdd-reply ".utf8)
+    private static let readyLine = Array("swdd-ready\n".utf8)
+
+    /// Sets up the remote shell: a scratch directory for each command's input and output (gone
+    /// when the shell ends, by end of input or by the connection's hangup), then a line saying
+    /// it is ready. Whatever a login script printed before it is skipped.
+    private func openChannel() throws {
+        try send("""
+            d=$(mktemp -d "${TMPDIR:-/tmp}/swdd.XXXXXX") || exit 1
+            trap 'rm -rf "$d"' EXIT
+            trap 'exit 1' HUP INT TERM
+            printf 'swdd-ready\\n'
+
+            """)
+        while !unread.starts(with: Self.readyLine) {
+            if let newline = unread.firstIndex(of: UInt8(ascii: "\n")), !Self.readyLine.starts(with: unread[...newline]) {
+                unread.removeSubrange(...newline)  // a login script's chatter
+            } else {
+                try receive()
+            }
+        }
+        unread.removeFirst(Self.readyLine.count)
+    }
+
+    private func send(_ text: String) throws {
+        do {
+            try master.input.writeAll(text: text)
+        } catch {
+            throw Failure(message: "the connection to \(location.destination) was lost")
+        }
+    }
+
+    /// Reads more of the command channel into `unread`; the end of it is an error.
+    private func receive() throws {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let got = buffer.withUnsafeMutableBytes { (try? master.output.read(into: $0)) ?? 0 }
+        guard got > 0 else { throw Failure(message: "the connection to \(location.destination) was lost") }
+        unread += buffer[..<got]
     }
 
     deinit { close() }
@@ -90,24 +140,29 @@ public final class SshSession: @unchecked Sendable {
     }
 
     /// Runs `script` on the remote with `input` on its standard input; returns its exit status
-    /// and everything it printed (up to `limit` bytes).
+    /// and everything it printed (up to `limit` bytes). One command at a time goes through the
+    /// channel; its error output goes to swdd's, as ssh's does.
     public func run(_ script: String, input: [UInt8] = [], limit: Int = 64 << 20) throws -> (status: Int32, output: [UInt8]) {
-        let child = try start(script)
-        var output: [UInt8] = []
-        let writer = input.isEmpty ? nil : IOThread.start {
-            _ = input.withUnsafeBytes { try? child.input.writeAll($0) }
-            child.closeInput()
+        try lock.withLock {
+            guard !closed else { throw Failure(message: "the connection to \(location.destination) is closed") }
+            var text = ""
+            if !input.isEmpty { text += "base64 -d > \"$d/i\" <<'SWDD-INPUT'\n" + Base64.encode(input) + "SWDD-INPUT\n" }
+            text += "sh -c " + ShellQuoting.quote(script) + (input.isEmpty ? " < /dev/null" : " < \"$d/i\"")
+                + " > \"$d/o\"; printf 'swdd-reply %s %s\\n' \"$?\" \"$(wc -c < \"$d/o\")\"; cat \"$d/o\"\n"
+            try send(text)
+            while unread.firstIndex(of: UInt8(ascii: "\n")) == nil { try receive() }
+            let newline = unread.firstIndex(of: UInt8(ascii: "\n"))!
+            let header = String(decoding: unread[..<newline], as: UTF8.self)
+            let words = header.split(separator: " ")
+            guard unread.starts(with: Self.replyMarker), words.count == 3, let status = Int32(words[1]), let length = Int(words[2]) else {
+                throw Failure(message: "\(location.destination) answered a command with '\(header.prefix(80))'")
+            }
+            unread.removeSubrange(...newline)
+            while unread.count < length { try receive() }
+            let output = Array(unread[..<min(length, limit)])
+            unread.removeFirst(length)
+            return (status, output)
         }
-        if input.isEmpty { child.closeInput() }
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let got = buffer.withUnsafeMutableBytes { (try? child.output.read(into: $0)) ?? 0 }
-            if got == 0 { break }
-            if output.count < limit { output += buffer[..<got] }
-        }
-        writer?.join()
-        child.closeOutput()
-        return (child.exitStatus(), output)
     }
 
     /// Ends the master connection and removes its socket. Safe to call more than once.
@@ -117,8 +172,9 @@ public final class SshSession: @unchecked Sendable {
             return !closed
         }
         guard first else { return }
+        master.closeInput()  // the remote shell's end of input: it removes its scratch directory
         _ = try? control("exit")
-        master.closeInput()
+        master.closeOutput()
         _ = master.exitStatus()
         try? FileSystemPath.remove(socket)
         try? FileSystemPath.removeDirectory(socketDirectory)

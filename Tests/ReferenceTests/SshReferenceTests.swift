@@ -30,8 +30,25 @@ struct SshReferenceTests {
         done
         [ -s sshd.pid ] || exit 90
         trap 'kill $(cat sshd.pid) 2>/dev/null' EXIT
-        # The ssh command swdd is given: logs each remote command (and the master's PID), then runs ssh.
-        printf '#!/bin/sh\nprintf "%%s\\n" "$*" >> %s/ssh.log\ncase " $* " in *" -M "*) echo $$ > %s/master.pid;; esac\nexec ssh -i %s/user -o StrictHostKeyChecking=no -o UserKnownHostsFile=%s/known -o BatchMode=yes -o LogLevel=ERROR "$@"\n' "$PWD" "$PWD" "$PWD" "$PWD" > logssh
+        # The ssh command swdd is given: logs each ssh command line, and for the master connection
+        # (-M) what swdd writes to it — its standard input is swdd's command channel — and the
+        # PID of its ssh; then runs ssh.
+        cat > logssh <<EOF
+        #!/bin/sh
+        printf '%s\n' "\$*" >> $PWD/ssh.log
+        options="-i $PWD/user -o StrictHostKeyChecking=no -o UserKnownHostsFile=$PWD/known -o BatchMode=yes -o LogLevel=ERROR"
+        case " \$* " in
+        *" -M "*)
+            # (An asynchronous list's standard input would be /dev/null: the channel goes by fd 3.
+            # This shell lets go of its output, so that ssh's end is the connection's end.)
+            exec 3<&0
+            tee -a $PWD/ssh.log <&3 3<&- | ssh \$options "\$@" 3<&- &
+            echo \$! > $PWD/master.pid
+            exec 3<&- > /dev/null
+            wait \$!;;
+        *) exec ssh \$options "\$@";;
+        esac
+        EOF
         chmod +x logssh
         SSH="$PWD/logssh"
         HOSTPORT=127.0.0.1:$port
@@ -40,6 +57,11 @@ struct SshReferenceTests {
         # own words on the session's standard error, which ssh passes on.)
         mkdir -p "remote bin" && ln -s "$(command -v swdd)" "remote bin/swdd"
         RS="$PWD/remote bin/swdd"
+        # The remote shells' scratch directories (swdd's command channel) made since the case began:
+        # none may be left, however the run ended.
+        scratch() { ls -d /tmp/swdd.* 2>/dev/null | sort; }
+        scratch > scratch.before
+        left() { for n in $(seq 40); do [ -z "$(scratch | comm -13 scratch.before -)" ] && break; sleep 0.05; done; scratch | comm -13 scratch.before - | wc -l; }
         jf() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
         mib=1048576
         head -c 20M /dev/urandom > src.raw && truncate -s 32M src.raw
@@ -88,6 +110,7 @@ struct SshReferenceTests {
             echo "$(ls "$PWD/remote repo/locks" | wc -l) 0"
             # The same repository read locally: one model, two transports.
             swdd restore "$PWD/remote repo" p3 --quiet && echo "$(sum p3) $(cat want.2)"
+            echo "scratch left $(left)|scratch left 0"
             """#),
         ScriptCase(name: "a connection killed mid-upload: the repository lists and restores as before; the next backup cleans up", script: #"""
             R="ssh://$HOSTPORT$PWD/repo"
@@ -101,6 +124,7 @@ struct SshReferenceTests {
             # The connection itself: swdd's master ssh (multiplexed sessions hand their pipes to it),
             # whose PID the wrapper noted (the wrapper execs it).
             sleep 0.3; kill "$(cat master.pid)"; wait $pid; echo "killed $?|killed 1"
+            echo "scratch left $(left)|scratch left 0"
             echo "$(grep -c 'failed, the repository is as it was' err) 1"
             swdd repo "$R" --ssh "$SSH" > after; echo "$(sum after) $(sum before)"
             swdd restore "$R" p1 --ssh "$SSH" --quiet && echo "$(sum p1) $(cat want.1)"
