@@ -1,6 +1,7 @@
 import SwddImage
 import SwddRemote
 import SwddSystem
+import Synchronization
 
 /// A repository in object storage (`s3://bucket/prefix`, `rclone:REMOTE:path`), through the
 /// system rclone. Object stores have no rename and no conditional write, so the repository
@@ -163,12 +164,34 @@ public struct ObjectStore: ResumableImageStore, ArchivingStore {
         try rclone.thaw(prefix, days: days, priority: priority)
     }
 
-    /// Each segment read for one byte: what the store answers is the truth about a thaw.
+    /// How many segments are probed at once: each probe is an rclone run and a request, and a
+    /// 1 TiB image has 16384 segments.
+    static let probesAtOnce = 8
+
+    /// Each segment read for one byte, `probesAtOnce` at a time: what the store answers is the
+    /// truth about a thaw.
     public func readableObjects(_ image: String) throws -> (readable: Int, total: Int) {
         guard let (prefix, _) = segments(of: image) else { return (0, 0) }
         let found = try parts(prefix)
-        var readable = 0
-        for part in found where (try? rclone.read(part.name, at: 0, count: 1)).map({ !$0.isEmpty }) ?? false { readable += 1 }
-        return (readable, found.count)
+        let counts = ProbeCounts()
+        let probe: @Sendable () -> Void = { [rclone] in
+            while true {
+                let index = counts.next.add(1, ordering: .relaxed).oldValue
+                guard index < found.count else { return }
+                if (try? rclone.read(found[index].name, at: 0, count: 1)).map({ !$0.isEmpty }) ?? false {
+                    counts.readable.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        let helpers = (1..<max(1, min(Self.probesAtOnce, found.count))).compactMap { _ in IOThread.start(probe) }
+        probe()
+        for helper in helpers { helper.join() }
+        return (counts.readable.load(ordering: .relaxed), found.count)
     }
+}
+
+/// The shared state of `readableObjects`' probes: the next segment to probe, and how many were readable.
+private final class ProbeCounts: Sendable {
+    let next = Atomic<Int>(0)
+    let readable = Atomic<Int>(0)
 }
