@@ -126,17 +126,17 @@ final class FrameDecodingStage: ChunkStage {
                 let member = point.members[read.member].layout.metadata
                 switch point.holders[block] {
                 case RestorePoint.zero where member.blockStates[block] == .zero:
-                    guard isAllZero(bytes.baseAddress!, count: bytes.count) else { throw mismatch(read.member, frame: frames.index, block: block) }
+                    guard isAllZero(bytes.baseAddress!, count: bytes.count) else { throw point.blockMismatch(member: read.member, frame: frames.index, block: block) }
                 case RestorePoint.unused where member.blockStates[block] == .unused:
                     // An unused block's frame bytes are zeros.
-                    guard isAllZero(bytes.baseAddress!, count: bytes.count) else { throw mismatch(read.member, frame: frames.index, block: block) }
+                    guard isAllZero(bytes.baseAddress!, count: bytes.count) else { throw point.blockMismatch(member: read.member, frame: frames.index, block: block) }
                 case RestorePoint.zero, RestorePoint.unused:
                     // Zero or free at the restore point, data in this older image's frame.
                     bytes.initializeMemory(as: UInt8.self, repeating: 0)
                 case RestorePoint.unresolved:
                     holdsData = true  // inherited: not in this image (verify IMAGE of an incremental)
                 default:
-                    try check(UnsafeRawBufferPointer(bytes), member: read.member, frame: frames.index, block: block)
+                    try point.checkBlock(UnsafeRawBufferPointer(bytes), member: read.member, frame: frames.index, block: block)
                     holdsData = true
                 }
             }
@@ -151,7 +151,7 @@ final class FrameDecodingStage: ChunkStage {
                 for block in blocks where point.holders[block] == Int32(read.member) {
                     let start = Int(Int64(block) * Int64(blockSize) - chunk.offset)
                     let count = min(blockSize, length - start)
-                    try check(UnsafeRawBufferPointer(start: spare.base + start, count: count), member: read.member, frame: frames.index, block: block)
+                    try point.checkBlock(UnsafeRawBufferPointer(start: spare.base + start, count: count), member: read.member, frame: frames.index, block: block)
                     (chunk.base + start).copyMemory(from: spare.base + start, byteCount: count)
                     holdsData = true
                 }
@@ -162,33 +162,8 @@ final class FrameDecodingStage: ChunkStage {
     }
 
     private func decode(_ read: FramesToDecode.Read, frame index: Int, into buffer: AlignedBuffer) throws {
-        let layout = point.members[read.member].layout
-        let frame = layout.frames[index]
-        let n: Int
-        do {
-            n = try StoredFrame.decode(UnsafeRawBufferPointer(read.buffer.slice(0, frame.compressedSize)), at: layout.position(ofFrame: index),
-                                       cipher: layout.cipher, codec: codec, into: buffer.slice(0, buffer.capacity))
-        } catch {
-            throw ImageFormatError.damaged(offset: frame.fileOffset, "\(imageName(read.member))frame \(index): \(error.reason)")
-        }
-        guard n == frame.length else {
-            throw ImageFormatError.damaged(offset: frame.fileOffset, "\(imageName(read.member))frame \(index) holds \(n) bytes, not \(frame.length)")
-        }
-    }
-
-    private func check(_ bytes: UnsafeRawBufferPointer, member: Int, frame: Int, block: Int) throws {
-        let metadata = point.members[member].layout.metadata
-        guard metadata.hash.digest(bytes)[...] == metadata.digest(ofBlock: block) else { throw mismatch(member, frame: frame, block: block) }
-    }
-
-    private func mismatch(_ member: Int, frame: Int, block: Int) -> ImageFormatError {
-        let metadata = point.members[member].layout.metadata
-        return .damaged(offset: point.members[member].layout.frames[frame].fileOffset,
-                        "\(imageName(member))block \(block) (source offset \(Int64(block) * Int64(metadata.blockSize))) does not match its \(metadata.hash.name) digest")
-    }
-
-    /// Names the image in a chain's messages (a single image is the one the user named).
-    private func imageName(_ member: Int) -> String {
-        point.members.count > 1 ? "in '\(point.members[member].name)', " : ""
+        let stored = point.members[read.member].layout.frames[index].compressedSize
+        try point.decodeFrame(UnsafeRawBufferPointer(read.buffer.slice(0, stored)), member: read.member, frame: index, codec: codec,
+                              into: buffer.slice(0, buffer.capacity))
     }
 }

@@ -54,7 +54,7 @@ public final class RestorePointChunks: Sendable {
         if holders.count == 1, blocks.allSatisfy({ point.holder(ofBlock: $0) == holders[0] }) {
             try decode(member: holders[0], frame: index, buffer: frame, into: destination)
             for block in blocks {
-                try check(UnsafeRawBufferPointer(rebasing: destination[range(ofBlock: block)]), member: holders[0], frame: index, block: block)
+                try point.checkBlock(UnsafeRawBufferPointer(rebasing: destination[range(ofBlock: block)]), member: holders[0], frame: index, block: block)
             }
             return
         }
@@ -66,7 +66,7 @@ public final class RestorePointChunks: Sendable {
             try decode(member: member, frame: index, buffer: frame, into: scratch)
             for block in blocks where point.holder(ofBlock: block) == member {
                 let bytes = range(ofBlock: block)
-                try check(UnsafeRawBufferPointer(rebasing: scratch[bytes]), member: member, frame: index, block: block)
+                try point.checkBlock(UnsafeRawBufferPointer(rebasing: scratch[bytes]), member: member, frame: index, block: block)
                 (destination.baseAddress! + bytes.lowerBound).copyMemory(from: scratch.baseAddress! + bytes.lowerBound, byteCount: bytes.count)
             }
         }
@@ -80,24 +80,7 @@ public final class RestorePointChunks: Sendable {
         guard got == stored.compressedSize else {
             throw ImageFormatError.truncated(expected: stored.fileOffset + Int64(stored.compressedSize), actual: stored.fileOffset + Int64(got))
         }
-        let n: Int
-        do {
-            n = try StoredFrame.decode(UnsafeRawBufferPointer(compressed), at: image.layout.position(ofFrame: index), cipher: image.layout.cipher,
-                                       codec: codec, into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<chunkSize]))
-        } catch {
-            throw ImageFormatError.damaged(offset: stored.fileOffset, "in '\(image.name)', frame \(index): \(error.reason)")
-        }
-        guard n == stored.length else {
-            throw ImageFormatError.damaged(offset: stored.fileOffset, "in '\(image.name)', frame \(index) holds \(n) bytes, not \(stored.length)")
-        }
-    }
-
-    private func check(_ bytes: UnsafeRawBufferPointer, member: Int, frame: Int, block: Int) throws {
-        let image = point.members[member]
-        let metadata = image.layout.metadata
-        guard metadata.hash.digest(bytes)[...] == metadata.digest(ofBlock: block) else {
-            throw ImageFormatError.damaged(offset: image.layout.frames[frame].fileOffset,
-                                           "in '\(image.name)', block \(block) (source offset \(Int64(block) * Int64(metadata.blockSize))) does not match its \(metadata.hash.name) digest")
-        }
+        try point.decodeFrame(UnsafeRawBufferPointer(compressed), member: member, frame: index, codec: codec,
+                              into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<chunkSize]))
     }
 }
