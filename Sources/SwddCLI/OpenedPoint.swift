@@ -86,10 +86,7 @@ struct OpenedPoint {
     private static func openImage(_ location: String, at: String?, name: String?, purpose: String, place: CheckRecordPlace,
                                   _ open: () throws -> RestorePoint) throws -> OpenedPoint {
         let support = ImageCommandSupport.self
-        if at != nil || name != nil {
-            support.complain("--at and --name pick a restore point of a repository; '\(location)' is not one")
-            throw ExitCode(2)
-        }
+        try support.refuseRestorePointOptions(at: at, name: name, for: location)
         do {
             let point = try open()
             do {

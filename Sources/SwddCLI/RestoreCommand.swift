@@ -76,10 +76,7 @@ struct RestoreCommand: ParsableCommand {
         if BackupRepository.isRepository(image) {
             return try restoreFromRepository(try support.openRepository(image), key: key, workers: workers)
         }
-        if at != nil || name != nil {
-            support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
-            throw ExitCode(2)
-        }
+        try support.refuseRestorePointOptions(at: at, name: name, for: image)
         if let pair = bmap ?? bmapBesideForeignImage() { return try restoreBmapPair(bmapPath: pair) }
         let point = try completePoint { try ImageChainFiles.point(opening: image, key: key) }
         try restore(point, named: "'\(image)'", workers: workers)
@@ -119,10 +116,7 @@ struct RestoreCommand: ParsableCommand {
             return try restoreFromRepository(try BackupRepository.open(store), key: key, workers: workers)
         }
         defer { files.session.close() }
-        if at != nil || name != nil {
-            support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
-            throw ExitCode(2)
-        }
+        try support.refuseRestorePointOptions(at: at, name: name, for: image)
         let point = try completePoint { try ImageChainFiles.point(remote: files, path: path, key: key) }
         defer { point.release() }
         try restore(point, named: "'\(image)'", workers: workers)
@@ -136,10 +130,7 @@ struct RestoreCommand: ParsableCommand {
         if BackupRepository.isRepository(store) {
             return try restoreFromRepository(try BackupRepository.open(store), key: key, workers: workers)
         }
-        if at != nil || name != nil {
-            support.complain("--at and --name pick a restore point of a repository; '\(image)' is not one")
-            throw ExitCode(2)
-        }
+        try support.refuseRestorePointOptions(at: at, name: name, for: image)
         let (rclone, object) = try support.objectImage(image, remote: remote)
         let point = try completePoint { try ImageChainFiles.point(object: object, in: rclone, key: key) }
         defer { point.release() }
