@@ -79,6 +79,14 @@ struct ImageReferenceTests {
             echo "$(stat -c %s old) $(stat -c %s disk)"
             echo "$([ "$(blocks old)" -lt "$(blocks keep)" ] && echo punched) punched"
             """),
+        ScriptCase(name: "--at and --name with an image, not a repository: exit 2 in one line, nothing written", script: """
+            swdd image disk i.zst --quiet || exit 1
+            for command in "restore i.zst out --at latest" "restore i.zst out --name disk" "verify --fsck i.zst --at latest"; do
+                swdd $command > /dev/null 2> err; echo "$command $?|$command 2"
+                echo "$(cat err)|swdd: --at and --name pick a restore point of a repository; 'i.zst' is not one"
+            done
+            echo "$(ls out out.partial 2>/dev/null | wc -l) 0"
+            """),
         ScriptCase(name: "a damaged byte, a truncated image and a foreign file are refused before the target is touched", script: """
             swdd image disk i.zst --quiet || exit 1
             cp i.zst bad.zst && flip bad.zst 300000
