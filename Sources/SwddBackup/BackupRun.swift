@@ -85,8 +85,8 @@ public enum BackupRun {
         let header = { (id: [UInt8]) in ImageWriter.header(options, id: id, sectorSize: sectorSize, sourceSize: sourceSize) }
         var interrupted: InterruptedUpload?
         if let resumable, recording {
-            interrupted = try InterruptedUpload.find(among: orphans, in: resumable, key: key, chain: request.chain, header: header,
-                                                     reason: { notResumed.append($0) })
+            interrupted = try InterruptedUpload.find(among: orphans, in: resumable, key: key, chain: request.chain,
+                                                     imageKey: options.encryption, header: header, reason: { notResumed.append($0) })
             if interrupted != nil && !request.resume {
                 notResumed.append("not continuing the interrupted upload of '\(repository.path)/\(interrupted!.name).partial': --no-resume")
                 interrupted = nil
@@ -108,7 +108,7 @@ public enum BackupRun {
             if let interrupted, let resumable {
                 output = try resumable.continueImage(name, progress: interrupted.progress)
             } else if let resumable, recording {
-                output = try resumable.createImage(name, progress: UploadProgress(key: key, header: header(id)))
+                output = try resumable.createImage(name, progress: UploadProgress(key: key, header: header(id), sealing: options.encryption, imageID: id))
             } else {
                 output = try repository.store.createImage(name)
             }

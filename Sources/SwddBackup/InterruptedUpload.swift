@@ -24,19 +24,20 @@ struct InterruptedUpload {
     }
 
     /// Whether a run with these options records its progress (`--keep-going` and `--bmap`
-    /// runs keep more per frame than a sidecar records: they start over; an encrypted one
-    /// would leave its blocks' digests readable in the sidecar: it starts over too).
-    static func records(_ options: ImageOptions) -> Bool { !options.keepGoing && !options.bmap && options.encryption == nil }
+    /// runs keep more per frame than a sidecar records: they start over). An encrypted run's
+    /// records are sealed with its image's key.
+    static func records(_ options: ImageOptions) -> Bool { !options.keepGoing && !options.bmap }
 
     /// The interrupted upload of `chain` among `orphans` (names in `store`), or nil; `reason`
-    /// receives why one found cannot be continued.
-    static func find(among orphans: [String], in store: any ResumableImageStore, key: String, chain: String,
+    /// receives why one found cannot be continued. `imageKey` opens an encrypted run's sidecar
+    /// (one sealed with another key, or none given, is not this run's).
+    static func find(among orphans: [String], in store: any ResumableImageStore, key: String, chain: String, imageKey: ImageKey?,
                      header: ([UInt8]) -> [UInt8], reason: (String) -> Void) throws -> InterruptedUpload? {
         for sidecar in orphans where sidecar.hasSuffix(".img.zst.progress") {
             let name = String(sidecar.dropLast(".progress".count))
-            guard orphans.contains(name + ".partial"), let bytes = try store.read(sidecar),
-                  let recorded = UploadProgress.decode(bytes), recorded.key.hasPrefix("chain=\(chain)\n"),
-                  let id = idBytes(name) else { continue }
+            guard orphans.contains(name + ".partial"), let id = idBytes(name), let bytes = try store.read(sidecar),
+                  let recorded = UploadProgress.decode(bytes, sealing: imageKey, imageID: id),
+                  recorded.key.hasPrefix("chain=\(chain)\n") else { continue }
             let what = "the interrupted upload of '\(store.description)/\(name).partial'"
             if let difference = recorded.keyDifference(key) {
                 reason("not continuing \(what): \(difference)")

@@ -16,7 +16,7 @@ struct FramePosition: Sendable {
 /// A sealed frame is `u32 magic, u32 size (of what follows), u32 content length, nonce,
 /// ciphertext, tag`. The magic is neither zstd's nor a skippable frame's, so a plain zstd
 /// decoder stops at the first one with an error instead of writing something wrong.
-struct FrameCipher: Sendable {
+struct FrameCipher: Sendable, Equatable {
     struct Failure: Error, Sendable {
         var reason: String
     }
@@ -114,4 +114,23 @@ struct FrameCipher: Sendable {
     }
 
     private var metadataAssociatedData: [UInt8] { Array("SWDDMETA".utf8) + imageID }
+
+    /// Record `index` of an upload's sidecar (`UploadProgress`), sealed: nonce, ciphertext, tag.
+    func sealRecord(_ payload: [UInt8], index: Int) throws -> [UInt8] {
+        let box = try AES.GCM.seal(payload, using: key, nonce: AES.GCM.Nonce(), authenticating: recordAssociatedData(index))
+        return box.nonce.withUnsafeBytes { Array($0) } + Array(box.ciphertext) + Array(box.tag)
+    }
+
+    /// Record `index` opened; nil when it does not authenticate (damaged, moved, another key).
+    func openRecord(_ sealed: [UInt8], index: Int) -> [UInt8]? {
+        try? sealed.withUnsafeBytes { try open($0, authenticating: recordAssociatedData(index)) { Array($0) } }
+    }
+
+    private func recordAssociatedData(_ index: Int) -> [UInt8] {
+        var w = ByteWriter(capacity: 32)
+        w.raw(Array("SWDDPREC".utf8))
+        w.raw(imageID)
+        w.u64(UInt64(index))
+        return w.bytes
+    }
 }

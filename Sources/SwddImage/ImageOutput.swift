@@ -21,10 +21,13 @@ public final class ImageOutput {
     }
 
     private let place: Place
+    /// A remote upload's sidecar stream: what its records are made with, and how many it holds.
+    private var sidecar: (progress: UploadProgress, records: Int)?
 
-    private init(descriptor: FileDescriptor?, place: Place) {
+    private init(descriptor: FileDescriptor?, place: Place, sidecar: UploadProgress? = nil) {
         self.descriptor = descriptor
         self.place = place
+        self.sidecar = sidecar.map { ($0, $0.frames.count) }
     }
 
     /// Writes the next bytes of the image.
@@ -84,7 +87,7 @@ public final class ImageOutput {
             upload.cancel()
             throw error
         }
-        return ImageOutput(descriptor: upload.input, place: .remote(upload, final: path, progress: sidecar))
+        return ImageOutput(descriptor: upload.input, place: .remote(upload, final: path, progress: sidecar), sidecar: progress)
     }
 
     /// Continues an interrupted upload of `path`: its `.partial` cut to the frames `progress`
@@ -93,7 +96,7 @@ public final class ImageOutput {
         let sidecar = try startProgress(files, path: path, progress)
         do {
             let upload = try files.append(partialPath(path), truncatingTo: progress.imageBytes)
-            return ImageOutput(descriptor: upload.input, place: .remote(upload, final: path, progress: sidecar))
+            return ImageOutput(descriptor: upload.input, place: .remote(upload, final: path, progress: sidecar), sidecar: progress)
         } catch {
             sidecar.cancel()
             throw error
@@ -118,12 +121,13 @@ public final class ImageOutput {
     /// Records a frame just written (a remote upload with a sidecar, segments; nothing otherwise).
     func recordFrame(_ frame: UploadProgress.Frame) throws {
         if case .segments(let upload) = place { return try upload.frameEnded(frame) }
-        guard case .remote(_, _, let progress?) = place else { return }
+        guard case .remote(_, _, let stream?) = place, let (progress, records) = sidecar else { return }
         do {
-            try UploadProgress.record(frame).withUnsafeBytes { try progress.input.writeAll($0) }
+            try progress.record(frame, index: records).withUnsafeBytes { try stream.input.writeAll($0) }
         } catch let incomplete as IncompleteWrite {
             throw incomplete.error
         }
+        sidecar = (progress, records + 1)
     }
 
     public static func stream(_ descriptor: FileDescriptor) -> ImageOutput {

@@ -149,6 +149,24 @@ struct ObjectStoreReferenceTests {
             swdd restore $R p3 $E --quiet && echo "$(sum p3) $(sum src.raw)"
             echo "$(swdd repo $R $E --json | field kind)|full incremental incremental"
             """#),
+        ScriptCase(name: "an encrypted backup killed mid-upload continues at its last segment; its progress record is sealed", script: #"""
+            R=s3://swdd-test/enc
+            export SWDD_SEGMENT_BYTES=1000000
+            head -c 32 /dev/urandom > key
+            progress() { objects enc/images/ | cut -d' ' -f1 | grep '/progress$' | head -1; }
+            inflight() { p=$(progress); if [ -n "$p" ]; then objects "${p%progress}" | grep -c '/[0-9]* '; else echo 0; fi; }
+            head -c 9M /dev/urandom | base64 | head -c 12M | dd of=src.raw conv=notrunc status=none
+            SWDD_NOW=2026-11-01T10:00 swdd backup src.raw $R --name disk --level 19 --encrypt key $E 2> err & pid=$!
+            for n in $(seq 300); do [ "$(inflight)" -ge 3 ] && break; sleep 0.05; done
+            kill -9 $pid; wait $pid; echo "killed $?|killed 137"
+            # The record's version: 2, its frames' records sealed with the image's key.
+            echo "version $(rclone -q cat "ref:swdd-test/$(progress)" | head -c 10 | tail -c 2 | od -An -tu2 | tr -d ' ')|version 2"
+            SWDD_NOW=2026-11-01T11:00 swdd backup src.raw $R --name disk --level 19 --encrypt key $E 2> err; echo "again $?|again 0"
+            echo "$(grep -c 'resumed at .* of 32 MiB (.* not sent again)' err) 1"
+            echo "$(objects enc/images/ | grep -c progress) 0"
+            swdd restore $R back --key key $E --quiet && echo "$(sum back) $(sum src.raw)"
+            swdd verify $R --key key $E --quiet; echo "verify $?|verify 0"
+            """#),
         ScriptCase(name: "two backups at once into one s3:// repository: the second is refused with exit 5 naming the holder", script: #"""
             R=s3://swdd-test/repo
             head -c 9M /dev/urandom | base64 | head -c 12M | dd of=src.raw conv=notrunc status=none

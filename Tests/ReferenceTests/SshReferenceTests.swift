@@ -132,6 +132,24 @@ struct SshReferenceTests {
             echo "$(ls repo/images | grep -c partial) 0"
             swdd restore "$R" p3 --ssh "$SSH" --quiet && echo "$(sum p3) $(sum src.raw)"
             """#),
+        ScriptCase(name: "an encrypted upload killed mid-way resumes too: its sidecar is sealed, the image opens with the key", script: #"""
+            R="ssh://$HOSTPORT$PWD/repo"
+            head -c 9M /dev/urandom | base64 | head -c 12M > src.raw
+            head -c 32 /dev/urandom > key
+            SWDD_NOW=2026-11-01T10:00 swdd backup src.raw "$R" --name e --level 19 --encrypt key --ssh "$SSH" 2> err & pid=$!
+            for n in $(seq 600); do [ "$(cat repo/images/*.partial 2>/dev/null | wc -c)" -ge 2000000 ] && break; sleep 0.05; done
+            kill "$(cat master.pid)"; wait $pid; echo "killed $?|killed 1"
+            echo "$(ls repo/images | grep -c '\.img\.zst\.p') 2"
+            # The sidecar's version: 2, its records sealed with the image's key.
+            echo "version $(head -c 10 repo/images/*.progress | tail -c 2 | od -An -tu2 | tr -d ' ')|version 2"
+            : > ssh.log
+            SWDD_NOW=2026-11-01T11:00 swdd backup src.raw "$R" --name e --level 19 --encrypt key --ssh "$SSH" 2> err; echo "again $?|again 0"
+            echo "$(grep -c 'resumed at .* of 12 MiB (.* not sent again)' err) 1"
+            echo "$(grep -c 'truncate -s [1-9][0-9]* .*exec cat >> .*\.partial' ssh.log) 1"
+            echo "$(ls repo/images | grep -c '\.p') 0"
+            swdd restore "$R" back --key key --ssh "$SSH" --quiet && echo "$(sum back) $(sum src.raw)"
+            swdd verify "$R" --key key --ssh "$SSH" --quiet; echo "verify $?|verify 0"
+            """#),
         ScriptCase(name: "an upload killed mid-way resumes from its last whole frame; a changed source or --no-resume starts over", script: #"""
             R="ssh://$HOSTPORT$PWD/repo"
             # Text: zstd -19 takes seconds over it, time enough to cut the connection mid-upload.
