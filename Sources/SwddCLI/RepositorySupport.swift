@@ -103,8 +103,6 @@ extension ImageCommandSupport {
         throw ExitCode(failed)
     }
 
-    /// The image `--name` and `--at` pick, or the reason there is none and exit 1 (2 for a
-    /// malformed `--at`).
     /// `--at` and `--name` given for `location`, which is an image, not a repository: exit 2.
     static func refuseRestorePointOptions(at: String?, name: String?, for location: String) throws {
         guard at != nil || name != nil else { return }
@@ -112,6 +110,8 @@ extension ImageCommandSupport {
         throw ExitCode(2)
     }
 
+    /// The image `--name` and `--at` pick, or the reason there is none and exit 1 (2 for a
+    /// malformed `--at`).
     static func select(_ at: String?, name: String?, in manifests: [BackupManifest], repository: String) throws -> BackupManifest {
         guard let point = PointInTime.parse(at ?? "latest") else {
             complain("invalid --at '\(at ?? "")': expected latest, an image id, or a time such as 2026-12-01T18:30")

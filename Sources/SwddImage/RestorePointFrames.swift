@@ -4,8 +4,8 @@
 /// (`RestorePointChunks`) judge and word damage alike.
 extension RestorePoint {
     /// Decodes `stored`, the stored bytes of frame `index` of member `member`, into
-    /// `destination` (a chunk's room); the frame's length in bytes. Damage — a frame that does
-    /// not open, or holds another length — is `.damaged` at the frame's offset in its image.
+    /// `destination` (a chunk's room). Damage — a frame that does not open, or holds another
+    /// length than its seek table entry — is `.damaged` at the frame's offset in its image.
     func decodeFrame(_ stored: UnsafeRawBufferPointer, member: Int, frame index: Int, codec: ZstdCodec,
                      into destination: UnsafeMutableRawBufferPointer) throws(ImageFormatError) {
         let layout = members[member].layout

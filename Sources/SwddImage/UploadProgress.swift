@@ -93,8 +93,8 @@ public struct UploadProgress: Sendable, Equatable {
     }
 
     /// The sidecar of image `imageID` up to its last complete (and, sealed, authentic) record;
-    /// nil when its preamble is not whole, not one this swdd wrote, or sealed and `imageKey`
-    /// is not the key that sealed it (or none is given).
+    /// nil when its preamble is not whole, not one this swdd wrote, or sealed and no
+    /// `imageKey` is given. Sealed with another key (or for another image), no record opens.
     public static func decode(_ bytes: [UInt8], sealing imageKey: ImageKey? = nil, imageID: [UInt8] = []) -> UploadProgress? {
         var r = ByteReader(bytes)
         guard let signature = try? r.raw(8), signature == Self.signature, let version = try? r.u16(),
