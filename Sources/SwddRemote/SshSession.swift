@@ -71,20 +71,25 @@ public final class SshSession: @unchecked Sendable {
     /// The marker before each reply: `swdd-reply STATUS LENGTH`, then LENGTH bytes of output.
     private static let replyMarker = Array("swdd-reply ".utf8)
     private static let readyLine = Array("swdd-ready\n".utf8)
+    private static let noScratchLine = Array("swdd-no-scratch\n".utf8)
 
     /// Sets up the remote shell: a scratch directory for each command's input and output (gone
     /// when the shell ends, by end of input or by the connection's hangup), then a line saying
     /// it is ready. Whatever a login script printed before it is skipped.
     private func openChannel() throws {
         try send("""
-            d=$(mktemp -d "${TMPDIR:-/tmp}/swdd.XXXXXX") || exit 1
+            d=$(mktemp -d "${TMPDIR:-/tmp}/swdd.XXXXXX") || { printf 'swdd-no-scratch\\n'; exit 1; }
             trap 'rm -rf "$d"' EXIT
             trap 'exit 1' HUP INT TERM
             printf 'swdd-ready\\n'
 
             """)
         while !unread.starts(with: Self.readyLine) {
-            if let newline = unread.firstIndex(of: UInt8(ascii: "\n")), !Self.readyLine.starts(with: unread[...newline]) {
+            if unread.starts(with: Self.noScratchLine) {
+                throw Failure(message: "cannot make a scratch directory on \(location.destination) (mktemp -d in ${TMPDIR:-/tmp} failed)")
+            }
+            if let newline = unread.firstIndex(of: UInt8(ascii: "\n")),
+               !Self.readyLine.starts(with: unread[...newline]), !Self.noScratchLine.starts(with: unread[...newline]) {
                 unread.removeSubrange(...newline)  // a login script's chatter
             } else {
                 try receive()

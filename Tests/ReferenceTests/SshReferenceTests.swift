@@ -24,7 +24,7 @@ struct SshReferenceTests {
             port=$(shuf -i 20000-60000 -n 1)
             printf '%s\n' "Port $port" "ListenAddress 127.0.0.1" "HostKey $PWD/host" "AuthorizedKeysFile $PWD/authorized_keys" \
                 "PidFile $PWD/sshd.pid" "PasswordAuthentication no" "KbdInteractiveAuthentication no" "PermitRootLogin prohibit-password" \
-                "StrictModes no" "UsePAM no" "MaxSessions 50" "MaxStartups 50:30:100" "LogLevel ERROR" > sshd_config
+                "StrictModes no" "UsePAM no" "MaxSessions 50" "MaxStartups 50:30:100" "AcceptEnv TMPDIR" "LogLevel ERROR" > sshd_config
             /usr/sbin/sshd -f "$PWD/sshd_config" -E "$PWD/sshd.log" || continue
             for n in $(seq 50); do [ -s sshd.pid ] && break 2; sleep 0.1; done
         done
@@ -82,6 +82,9 @@ struct SshReferenceTests {
             echo "$(grep -c 'exists (use --overwrite to replace it)' err) 1"
             swdd verify "ssh://$HOSTPORT$dir/src.img.zst" --ssh "$SSH" 2> err; echo "verify image $?|verify image 1"
             echo "$(grep -c 'is not a swdd repository' err) 1"
+            # A remote where the command channel cannot make its scratch directory: one line naming it.
+            swdd verify "ssh://$HOSTPORT$dir/src.img.zst" --ssh "$SSH -o SetEnv=TMPDIR=/nonexistent" 2> err; echo "no scratch $?|no scratch 1"
+            echo "$(grep -c "^swdd: .*cannot make a scratch directory on 127.0.0.1 (mktemp -d in \${TMPDIR:-/tmp} failed)" err) 1"
             # The home form: /~/path.
             home=$(getent passwd "$(id -un)" | cut -d: -f6)
             swdd image src.raw "ssh://$HOSTPORT/~/swdd-ssh-test-$$.img.zst" --ssh "$SSH" --quiet; echo "home $?|home 0"
