@@ -82,7 +82,9 @@ struct BackupReferenceTests {
             """),
         ScriptCase(name: "two backups at once: the second is refused naming the holder (exit 5); a restore runs alongside", script: """
             back 01
-            head -c 24M /dev/urandom | dd of=src.raw bs=1M seek=24 conv=notrunc status=none
+            # Text: zstd -19 takes seconds over it, time enough for the second backup, the prune and
+            # the restore to run while the first still holds its lease, even on a loaded machine.
+            head -c 18M /dev/urandom | base64 | head -c 24M | dd of=src.raw bs=1M seek=24 conv=notrunc status=none
             SWDD_NOW=2026-11-02T10:00 swdd backup src.raw repo --name disk --level 19 --quiet & pid=$!
             while [ -z "$(ls repo/images/*.partial 2>/dev/null)" ]; do sleep 0.05; done
             SWDD_NOW=2026-11-02T10:00 swdd backup src.raw repo --name disk --quiet 2> err; echo "second $?|second 5"
