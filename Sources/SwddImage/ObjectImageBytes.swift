@@ -151,7 +151,7 @@ extension ImageChainFiles {
     /// through `rclone` rooted at its directory.
     public static func member(object name: String, in rclone: Rclone, key: ImageKey? = nil) throws -> RestorePoint.Member {
         guard let entry = try rclone.entry(name) else {
-            throw Rclone.Failure(message: "cannot read '\(rclone.describe(name))': no such object", status: 4)
+            throw Rclone.Failure(message: "cannot read '\(rclone.describe(name))': no such object", status: noSuchObject)
         }
         let bytes = ObjectImageBytes(rclone, parts: [.init(name: name, size: entry.size)])
         do {
@@ -162,10 +162,18 @@ extension ImageChainFiles {
         }
     }
 
-    /// The image object `name` and its parents beside it there, as one restore point.
+    /// The image object `name` and its parents beside it there, as one restore point. A parent
+    /// is looked up once, by opening it (`member` lists it for its size): no object is not there.
     public static func point(object name: String, in rclone: Rclone, key: ImageKey? = nil) throws -> RestorePoint {
         try point(top: try member(object: name, in: rclone, key: key)) { parent in
-            try rclone.entry(parent) != nil ? try member(object: parent, in: rclone, key: key) : nil
+            do {
+                return try member(object: parent, in: rclone, key: key)
+            } catch let failure as Rclone.Failure where failure.status == Self.noSuchObject {
+                return nil
+            }
         }
     }
+
+    /// The status of `member`'s failure when the object does not exist.
+    static let noSuchObject: Int32 = 4
 }
