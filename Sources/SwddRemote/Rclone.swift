@@ -114,11 +114,18 @@ public struct Rclone: Sendable {
     /// The objects under `directory` (with `recursive`, in its subdirectories too; names
     /// relative to it); nil when it does not exist (only backends with directories say so).
     public func list(_ directory: String, recursive: Bool = false) throws -> [Entry]? {
-        let (status, output, error) = try run(["lsf", "--files-only", "--format", "spT", "--separator", "\t"]
-                                              + (recursive ? ["-R"] : []) + [path(directory) + "/"])
+        let (status, output, error) = try run(Self.listing + (recursive ? ["-R"] : []) + [path(directory) + "/"])
         if status == 3 { return nil }
         guard status == 0 else { throw failure("cannot list", directory, status: status, error: error) }
-        return String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap { line in
+        return Self.entries(output)
+    }
+
+    /// `lsf` printing files as `size TAB path TAB tier`, what `entries` reads.
+    private static let listing = ["lsf", "--files-only", "--format", "spT", "--separator", "\t"]
+
+    /// The lines of a `listing`: a name may hold a tab, the size and the tier cannot.
+    private static func entries(_ output: [UInt8]) -> [Entry] {
+        String(decoding: output, as: UTF8.self).split(separator: "\n").compactMap { line in
             let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
             guard fields.count == 2, let size = Int64(fields[0]) else { return nil }
             let rest = fields[1]
@@ -141,17 +148,10 @@ public struct Rclone: Sendable {
         let slash = name.lastIndex(of: "/")
         let directory = slash.map { String(name[..<$0]) } ?? ""
         let base = slash.map { String(name[name.index(after: $0)...]) } ?? name
-        let (status, output, error) = try run(["lsf", "--files-only", "--format", "spT", "--separator", "\t",
-                                               "--include", "/" + Self.filterLiteral(base), path(directory) + "/"])
+        let (status, output, error) = try run(Self.listing + ["--include", "/" + Self.filterLiteral(base), path(directory) + "/"])
         if status == 3 { return nil }
         guard status == 0 else { throw failure("cannot look for", name, status: status, error: error) }
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            if fields.count >= 2, fields[1] == base, let size = Int64(fields[0]) {
-                return Entry(name: base, size: size, tier: fields.count > 2 ? String(fields[2]) : "")
-            }
-        }
-        return nil
+        return Self.entries(output).first { $0.name == base }
     }
 
     /// A name as an rclone filter pattern that matches it alone.
