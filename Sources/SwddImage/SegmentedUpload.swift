@@ -87,12 +87,17 @@ public final class SegmentedUpload {
     static let segmentsInFlight = 3
 
     private func endSegment() throws {
+        closeCurrent()
+        while finishing.count >= Self.segmentsInFlight { try completeOldest() }
+    }
+
+    /// Ends the input of the segment being sent; it is then finishing.
+    private func closeCurrent() {
         guard let process = current else { return }
         current = nil
         process.child.closeInput()
         finishing.append(Finishing(process: process, index: index, framesThrough: progress?.frames.count ?? 0))
         index += 1
-        while finishing.count >= Self.segmentsInFlight { try completeOldest() }
     }
 
     /// The progress record being written (one at a time, so a newer one is never overwritten
@@ -120,12 +125,7 @@ public final class SegmentedUpload {
 
     /// The last segments completed; the progress record, no longer needed, removed.
     func commit() throws {
-        if let process = current {
-            current = nil
-            process.child.closeInput()
-            finishing.append(Finishing(process: process, index: index, framesThrough: progress?.frames.count ?? 0))
-            index += 1
-        }
+        closeCurrent()
         while !finishing.isEmpty { try completeOldest(recording: false) }
         try finishRecording()
         if recorded { try rclone.remove(prefix + "/" + Self.progressName) }
